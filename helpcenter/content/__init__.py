@@ -1,0 +1,1 @@
+"""Content: the files editors write, read into a validated model."""

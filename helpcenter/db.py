@@ -1,0 +1,98 @@
+"""The database: SQLAlchemy Core tables, the engine, and migrations.
+
+SQLite in the instance dir by default (WAL mode, busy timeout), PostgreSQL
+through HELPCENTER_DATABASE_URL. Tables are defined here; Alembic migrations in
+`helpcenter/migrations` create them and run on `serve` and
+`helpcenter db upgrade`. Counting relies on unique constraints plus
+INSERT … ON CONFLICT DO NOTHING, so concurrent workers never lose or double a
+count and never read-modify-write.
+"""
+from __future__ import annotations
+
+import fcntl
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import (Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text,
+                        UniqueConstraint, create_engine, event, text)
+from sqlalchemy.engine import Engine
+
+metadata = MetaData()
+
+faq_view = Table(
+    "faq_view", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("visitor", String(64), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("day", "visitor", "number", name="uq_faq_view_visitor_day"),
+    Index("ix_faq_view_day_number", "day", "number"),
+)
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # noqa: ANN001
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def insert_ignore(engine: Engine, table: Table):
+    """INSERT … ON CONFLICT DO NOTHING for this engine's dialect."""
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert(table).on_conflict_do_nothing()
+
+
+@contextmanager
+def _migration_lock(engine: Engine, instance_dir: str):
+    Path(instance_dir).mkdir(parents=True, exist_ok=True)
+    with open(os.path.join(instance_dir, "migrate.lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # workers of one machine
+        try:
+            with engine.connect() as conn:
+                if engine.dialect.name == "postgresql":  # several machines
+                    conn.execute(text("SELECT pg_advisory_lock(727274)"))
+                    conn.commit()
+                try:
+                    yield conn
+                finally:
+                    if engine.dialect.name == "postgresql":
+                        conn.execute(text("SELECT pg_advisory_unlock(727274)"))
+                        conn.commit()
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def upgrade(engine: Engine, instance_dir: str, revision: str = "head") -> None:
+    """Run the Alembic migrations up to `revision`, one process at a time."""
+    from alembic import command
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with _migration_lock(engine, instance_dir) as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+        conn.commit()
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()

@@ -1,0 +1,74 @@
+"""Checking and publishing content, and getting an instance ready to serve.
+
+Used by the CLI and by `helpcenter.wsgi`; no Flask here.
+"""
+from __future__ import annotations
+
+import fcntl
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import db
+from .content.loader import load_content
+from .content.model import Problem
+from .search import indexer
+
+
+class ContentInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s) in the content")
+        self.problems = problems
+
+
+@dataclass
+class PublishResult:
+    path: Path | None
+    faqs: int
+    rebuilt: bool
+
+
+@contextmanager
+def _lock(instance_dir: str):
+    Path(instance_dir).mkdir(parents=True, exist_ok=True)
+    with open(Path(instance_dir) / "index.lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def publish(content_dir: str, instance_dir: str, only_if_stale: bool = False, procs: int = 1) -> PublishResult:
+    """Validate the content and publish a new index generation.
+
+    Raises ContentInvalid (leaving the live index untouched) on any problem.
+    """
+    with _lock(instance_dir):
+        fingerprint = indexer.content_fingerprint(content_dir)
+        if only_if_stale and indexer.current_fingerprint(instance_dir) == fingerprint:
+            return PublishResult(indexer.current_generation(instance_dir), 0, False)
+        content, problems = load_content(content_dir)
+        if content is None:
+            raise ContentInvalid(problems)
+        path = indexer.publish(content, instance_dir, fingerprint, procs=procs)
+        return PublishResult(path, len(content.faqs), True)
+
+
+def prepare(config: dict) -> PublishResult:
+    """What `serve` does first: migrate the database, build the index if missing or stale.
+
+    When the content is invalid but an older index exists, that index keeps
+    serving and ContentInvalid is raised only if there is nothing to serve.
+    """
+    engine = db.make_engine(config["HELPCENTER_DATABASE_URL"])
+    try:
+        db.upgrade(engine, config["HELPCENTER_INSTANCE_DIR"])
+    finally:
+        engine.dispose()
+    try:
+        return publish(config["HELPCENTER_CONTENT_DIR"], config["HELPCENTER_INSTANCE_DIR"], only_if_stale=True)
+    except ContentInvalid:
+        if indexer.current_generation(config["HELPCENTER_INSTANCE_DIR"]) is None:
+            raise
+        return PublishResult(indexer.current_generation(config["HELPCENTER_INSTANCE_DIR"]), 0, False)

@@ -1,0 +1,55 @@
+"""Turning an answer's Markdown into safe HTML, plain text and excerpts.
+
+Pure functions. `flow:NAME` links become the member-site URLs from site.yaml;
+raw HTML in content is removed by nh3 (an allow-list sanitizer) so that a
+content file can never inject script into a page.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+import markdown
+import nh3
+
+from .content.model import Flow
+
+_FLOW = re.compile(r"\]\(\s*flow:([^)\s]*)\s*\)")
+_TAGS = {"p", "a", "ul", "ol", "li", "strong", "em", "code", "pre", "blockquote", "h3", "h4", "h5",
+         "br", "hr", "table", "thead", "tbody", "tr", "th", "td", "img"}
+_ATTRS = {"a": {"href", "title"}, "img": {"src", "alt"}, "th": {"align"}, "td": {"align"}}
+
+
+def markdown_to_html(text: str, flows: dict[str, Flow] | None = None) -> str:
+    flows = flows or {}
+
+    def flow_url(m: re.Match) -> str:
+        flow = flows.get(m.group(1))
+        return f"]({flow.url})" if flow else "](#)"
+
+    source = _FLOW.sub(flow_url, text)
+    raw = markdown.markdown(source, extensions=["tables", "sane_lists", "nl2br"], output_format="html")
+    # Answers are written line by line (①②③ steps), so newlines are kept (nl2br).
+    # Headings inside an answer sit below the page's h1/h2, so shift them down.
+    raw = re.sub(r"<(/?)h[12]>", r"<\1h3>", raw)
+    return nh3.clean(raw, tags=_TAGS, attributes=_ATTRS, url_schemes={"http", "https", "mailto", "tel"},
+                     link_rel="noopener")
+
+
+_BLOCK_END = re.compile(r"</(p|li|h\d|tr|blockquote|pre)>|<br\s*/?>", re.I)
+
+
+def html_to_text(fragment: str) -> str:
+    """Plain text with one space where blocks end, as excerpts show it."""
+    text = _BLOCK_END.sub(" ", fragment)
+    text = re.sub(r"<[^>]+>", "", text)
+    text = html.unescape(text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def excerpt(text: str, length: int = 100) -> str:
+    """About `length` characters of plain text, ending 「...」 when cut."""
+    text = text.strip()
+    if len(text) <= length:
+        return text
+    return text[:length].rstrip() + "..."

@@ -1,0 +1,1 @@
+"""Search: analysis, the Whoosh index, and queries over it."""

@@ -1,0 +1,99 @@
+"""Index documents from the content model: pure functions, no I/O.
+
+Also the snapshot of everything else a publish contains (site, categories,
+synonyms, wizards), stored as JSON beside the index so that one generation
+directory is one consistent version of the help center.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict
+from datetime import datetime, timezone
+from typing import Any
+
+from .. import render
+from ..content.model import (Category, Contact, Content, Faq, Flow, Node, Option, Outcome, Site,
+                             Wizard)
+from . import fields as F
+
+
+def epoch(dt: datetime) -> int:
+    return int(dt.astimezone(timezone.utc).timestamp())
+
+
+def faq_document(faq: Faq, content: Content) -> dict[str, Any]:
+    html = render.markdown_to_html(faq.body, content.site.flows)
+    plain = render.html_to_text(html)
+    slugs: list[str] = []
+    for slug in faq.categories:
+        cat = content.categories[slug]
+        for s in cat.ancestors + (slug,):
+            if s not in slugs:
+                slugs.append(s)
+    category_titles = " ".join(content.categories[s].title for s in slugs)
+    aliases = "\n".join(faq.aliases)
+    return {
+        F.NUMBER: str(faq.number),
+        F.NUMBER_SORT: faq.number,
+        F.TITLE: faq.title,
+        F.TITLE_WORDS: faq.title,
+        F.TITLE_NGRAMS: faq.title,
+        F.ALIASES_WORDS: aliases,
+        F.ALIASES_NGRAMS: aliases,
+        F.BODY_WORDS: plain,
+        F.BODY_NGRAMS: plain,
+        F.READING: faq.title + "\n" + aliases,
+        F.CATEGORY_WORDS: category_titles,
+        F.CATEGORIES: ",".join(slugs),
+        F.CATEGORY_LIST: ",".join(faq.categories),
+        F.UPDATED: epoch(faq.updated),
+        F.PUBLISHED: epoch(faq.published),
+        F.EXCERPT: render.excerpt(plain, 100),
+        F.PLAIN: plain,
+        F.HTML: html,
+        F.RELATED: ",".join(str(n) for n in faq.related),
+    }
+
+
+def snapshot(content: Content) -> dict[str, Any]:
+    """JSON-able site, categories, synonyms and wizards of one publish."""
+    return {
+        "site": {
+            "name": content.site.name,
+            "service": content.site.service,
+            "contacts": [asdict(c) for c in content.site.contacts],
+            "flows": {k: asdict(v) for k, v in content.site.flows.items()},
+        },
+        "categories": [asdict(c) for c in content.categories.values()],
+        "synonyms": [list(g) for g in content.synonyms],
+        "wizards": {wid: _wizard_json(w) for wid, w in content.wizards.items()},
+        "faq_titles": {str(n): f.title for n, f in content.faqs.items()},
+    }
+
+
+def _wizard_json(w: Wizard) -> dict[str, Any]:
+    return {"id": w.id, "title": w.title, "description": w.description, "start": w.start,
+            "keywords": list(w.keywords),
+            "nodes": {nid: asdict(n) for nid, n in w.nodes.items()}}
+
+
+def site_from_json(d: dict[str, Any]) -> Site:
+    return Site(name=d["name"], service=d.get("service", ""),
+                contacts=tuple(Contact(**c) for c in d.get("contacts", [])),
+                flows={k: Flow(**v) for k, v in d.get("flows", {}).items()})
+
+
+def categories_from_json(items: list[dict[str, Any]]) -> dict[str, Category]:
+    return {c["slug"]: Category(c["slug"], c["title"], c.get("description", ""), c.get("parent"),
+                                tuple(c.get("children", ())), c.get("order", 0)) for c in items}
+
+
+def wizard_from_json(d: dict[str, Any]) -> Wizard:
+    nodes = {}
+    for nid, n in d["nodes"].items():
+        o = n.get("outcome")
+        nodes[nid] = Node(nid, question=n.get("question"), help=n.get("help", ""),
+                          options=tuple(Option(x["label"], x["next"]) for x in n.get("options", ())),
+                          outcome=Outcome(o["heading"], o["body"], tuple(o.get("faqs", ())),
+                                          tuple(o.get("flows", ())), o.get("contact", False)) if o else None)
+    return Wizard(d["id"], d["title"], d["description"], d["start"], nodes,
+                  keywords=tuple(d.get("keywords", ())))

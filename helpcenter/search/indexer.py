@@ -1,0 +1,113 @@
+"""Publishing: build a new index generation beside the live one, then switch.
+
+Layout under `<instance>/index/`:
+
+    gen-<time>-<pid>-<rand>/   a complete Whoosh index + snapshot.json + FINGERPRINT
+    CURRENT -> gen-…           symlink, replaced atomically with os.replace()
+
+A build writes only into its own new directory; if anything fails the
+directory is removed and CURRENT still points at the old generation, which
+keeps serving. Readers notice the switch by the symlink's target (a Whoosh
+generation number restarts at 1 in a new directory, so `refresh()` cannot).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import time
+from pathlib import Path
+
+from whoosh import index as windex
+
+from ..content.model import Content
+from . import documents
+from .fields import build_schema
+
+# Bump when analysis or fields change, so that `serve` rebuilds stale indexes.
+SCHEMA_VERSION = "4"
+CURRENT = "CURRENT"
+KEEP_OLD = 2  # generations kept after a switch, for readers that still hold them
+
+
+def index_root(instance_dir: str | Path) -> Path:
+    return Path(instance_dir) / "index"
+
+
+def content_fingerprint(content_dir: str | Path) -> str:
+    """Hash of every content file and the schema version."""
+    root = Path(content_dir)
+    h = hashlib.sha256(SCHEMA_VERSION.encode())
+    for path in sorted(p for p in root.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape") + b"\0")
+        h.update(path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def current_generation(instance_dir: str | Path) -> Path | None:
+    link = index_root(instance_dir) / CURRENT
+    try:
+        target = os.readlink(link)
+    except OSError:
+        return None
+    path = index_root(instance_dir) / target
+    return path if path.is_dir() else None
+
+
+def current_fingerprint(instance_dir: str | Path) -> str | None:
+    gen = current_generation(instance_dir)
+    try:
+        return (gen / "FINGERPRINT").read_text().strip() if gen else None
+    except OSError:
+        return None
+
+
+def build_generation(content: Content, target: Path, procs: int = 1) -> None:
+    """Write a complete index and snapshot for `content` into the empty dir `target`."""
+    ix = windex.create_in(str(target), build_schema())
+    writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256)
+    try:
+        for faq in content.faqs.values():
+            writer.add_document(**documents.faq_document(faq, content))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    ix.close()
+    (target / "snapshot.json").write_text(
+        json.dumps(documents.snapshot(content), ensure_ascii=False), encoding="utf-8")
+
+
+def publish(content: Content, instance_dir: str | Path, fingerprint: str = "", procs: int = 1) -> Path:
+    """Build a new generation and make it current. Returns its directory."""
+    root = index_root(instance_dir)
+    root.mkdir(parents=True, exist_ok=True)
+    name = "gen-%s-%d-%s" % (time.strftime("%Y%m%dT%H%M%S"), os.getpid(), secrets.token_hex(3))
+    building = root / (".building-" + name)
+    building.mkdir()
+    try:
+        build_generation(content, building, procs=procs)
+        (building / "FINGERPRINT").write_text(fingerprint or "")
+        final = root / name
+        os.rename(building, final)
+        tmp_link = root / f".{CURRENT}.{os.getpid()}.{secrets.token_hex(3)}"
+        os.symlink(name, tmp_link)
+        os.replace(tmp_link, root / CURRENT)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    _remove_old(root, name)
+    return final
+
+
+def _remove_old(root: Path, current: str) -> None:
+    gens = sorted((p for p in root.glob("gen-*") if p.is_dir() and p.name != current),
+                  key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in gens[KEEP_OLD:]:
+        shutil.rmtree(old, ignore_errors=True)
+    # Builds that crashed long ago leave .building-* behind.
+    for stale in root.glob(".building-*"):
+        if time.time() - stale.stat().st_mtime > 3600:
+            shutil.rmtree(stale, ignore_errors=True)

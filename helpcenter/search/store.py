@@ -1,0 +1,148 @@
+"""The reading side: the current generation, opened once per process and
+reopened when a new one is published.
+
+A `Generation` is one publish: its Whoosh index, per-thread searchers (Whoosh
+searchers are not safe to share between threads) and the snapshot of site,
+categories and wizards. `IndexStore.current()` checks the CURRENT symlink at
+most every `check_seconds`; a worker therefore picks up a new index without a
+restart, and an old generation is retired (its searchers closed) one switch
+later so that requests in flight finish on it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as windex
+from whoosh import sorting
+from whoosh.query import Every, Term
+
+from ..content.model import Category, Site, Wizard
+from . import documents
+from . import fields as F
+from .indexer import CURRENT, index_root
+
+
+class NoIndex(RuntimeError):
+    """No generation has been published yet."""
+
+
+class Generation:
+    def __init__(self, path: Path):
+        self.path = path
+        self.name = path.name
+        self.index = windex.open_dir(str(path))
+        self._local = threading.local()
+        self._searchers: list[Any] = []
+        self._lock = threading.Lock()
+        with open(path / "snapshot.json", encoding="utf-8") as f:
+            self.snapshot: dict[str, Any] = json.load(f)
+
+    def searcher(self):
+        s = getattr(self._local, "searcher", None)
+        if s is None:
+            s = self.index.searcher()
+            self._local.searcher = s
+            with self._lock:
+                self._searchers.append(s)
+        return s
+
+    def close(self) -> None:
+        with self._lock:
+            for s in self._searchers:
+                try:
+                    s.close()
+                except Exception:  # a closed file on a removed directory: nothing to keep
+                    pass
+            self._searchers.clear()
+        self.index.close()
+
+    # --- the snapshot ---------------------------------------------------------
+    @cached_property
+    def site(self) -> Site:
+        return documents.site_from_json(self.snapshot["site"])
+
+    @cached_property
+    def categories(self) -> dict[str, Category]:
+        return documents.categories_from_json(self.snapshot["categories"])
+
+    @cached_property
+    def wizards(self) -> dict[str, Wizard]:
+        return {k: documents.wizard_from_json(v) for k, v in self.snapshot["wizards"].items()}
+
+    @cached_property
+    def synonyms(self) -> list[list[str]]:
+        return self.snapshot["synonyms"]
+
+    @cached_property
+    def faq_titles(self) -> dict[int, str]:
+        return {int(k): v for k, v in self.snapshot["faq_titles"].items()}
+
+    # --- reads for the browsing pages ----------------------------------------
+    def faq(self, number: int) -> dict[str, Any] | None:
+        return self.searcher().document(**{F.NUMBER: str(number)})
+
+    def faqs(self, numbers) -> list[dict[str, Any]]:
+        out = []
+        for n in numbers:
+            doc = self.faq(n)
+            if doc is not None:
+                out.append(doc)
+        return out
+
+    def count(self, category: str) -> int:
+        return self.searcher().doc_frequency(F.CATEGORIES, category)
+
+    def newest(self, category: str | None, offset: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
+        """(total, stored docs) of a category (or all) by `updated`, newest first."""
+        q = Term(F.CATEGORIES, category) if category else Every()
+        order = sorting.MultiFacet([sorting.FieldFacet(F.UPDATED, reverse=True),
+                                    sorting.FieldFacet(F.NUMBER_SORT, reverse=True)])
+        results = self.searcher().search(q, limit=offset + limit, sortedby=order)
+        total = len(results)
+        return total, [hit.fields() for hit in results[offset:offset + limit]]
+
+
+class IndexStore:
+    """One per process (an app extension): hands out the current generation."""
+
+    def __init__(self, instance_dir: str | Path, check_seconds: float = 1.0):
+        self.root = index_root(instance_dir)
+        self.check_seconds = check_seconds
+        self._gen: Generation | None = None
+        self._retired: Generation | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    def current(self) -> Generation:
+        now = time.monotonic()
+        gen = self._gen
+        if gen is not None and now - self._checked < self.check_seconds:
+            return gen
+        with self._lock:
+            self._checked = now
+            try:
+                target = os.readlink(self.root / CURRENT)
+            except OSError:
+                target = None
+            if target is None:
+                if self._gen is None:
+                    raise NoIndex("no index has been built: run `helpcenter index`")
+                return self._gen
+            if self._gen is None or self._gen.name != target:
+                fresh = Generation(self.root / target)
+                if self._retired is not None:
+                    self._retired.close()
+                self._retired, self._gen = self._gen, fresh
+            return self._gen
+
+    def close(self) -> None:
+        for g in (self._gen, self._retired):
+            if g is not None:
+                g.close()
+        self._gen = self._retired = None

@@ -1,0 +1,91 @@
+"""The one table of settings: name, default and help, read from HELPCENTER_* variables.
+
+Everything configurable lives here so that `helpcenter --help`, the README and
+`create_app` agree. A test passes its own mapping to `create_app(config)`, which
+wins over the environment.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+PREFIX = "HELPCENTER_"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("CONTENT_DIR", "./content", "Folder with site.yaml, categories.yaml, synonyms.yaml, faq/ and wizards/."),
+    Setting("INSTANCE_DIR", "./instance", "Folder for the Whoosh indexes and the SQLite database."),
+    Setting("DATABASE_URL", "", "SQLAlchemy URL; empty means sqlite:///<INSTANCE_DIR>/helpcenter.sqlite3. "
+            "Use postgresql+psycopg://user:pw@host/db when several processes or machines share data."),
+    Setting("SECRET_KEY", "", "Signs sessions, CSRF tokens and chat state. Empty: a random key kept in "
+            "<INSTANCE_DIR>/secret_key (set it explicitly when several machines serve)."),
+    Setting("ADMIN_PASSWORD", "", "Password of the editors' dashboard /admin/. Empty disables the login."),
+    Setting("PAGE_SIZE", 10, "Entries per page on category and search pages.", int),
+    Setting("POPULAR_DAYS", 30, "Window in days for 「閲覧の多いよくあるご質問」.", int),
+    Setting("INDEX_CHECK_SECONDS", 1.0, "How often a worker checks whether a new index was published.", float),
+    Setting("SEARCH_CACHE_SIZE", 512, "Entries in the per-process search results cache (0 disables it).", int),
+    Setting("CHAT_RATE_LIMIT", "20/60", "Chat messages allowed per client: COUNT/SECONDS.", str),
+    Setting("LOGIN_RATE_LIMIT", "5/300", "Failed admin logins allowed per client: COUNT/SECONDS.", str),
+    Setting("SESSION_HOURS", 8, "Lifetime of an editor's login session, in hours.", int),
+    Setting("RETENTION_DAYS", 180, "Default age after which `helpcenter db purge` deletes events.", int),
+    Setting("SECURE_COOKIES", False, "Mark cookies Secure (set when served over HTTPS).", _bool),
+)
+
+
+def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Defaults overridden by HELPCENTER_* variables, keyed by the short name."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        raw = environ.get(PREFIX + s.name)
+        values[s.name] = s.default if raw is None or raw == "" else s.parse(raw)
+    return values
+
+
+def resolve_paths(values: dict[str, Any]) -> dict[str, Any]:
+    """Absolute content/instance paths and the derived database URL."""
+    out = dict(values)
+    out["CONTENT_DIR"] = str(Path(out["CONTENT_DIR"]).expanduser().resolve())
+    out["INSTANCE_DIR"] = str(Path(out["INSTANCE_DIR"]).expanduser().resolve())
+    if not out.get("DATABASE_URL"):
+        out["DATABASE_URL"] = "sqlite:///" + str(Path(out["INSTANCE_DIR"]) / "helpcenter.sqlite3")
+    return out
+
+
+def secret_key(instance_dir: str) -> str:
+    """A random key persisted in the instance dir, shared by all workers of one machine."""
+    path = Path(instance_dir) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        key = secrets.token_hex(32)
+        tmp = path.with_suffix(".tmp%d" % os.getpid())
+        tmp.write_text(key)
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)  # first writer wins; the others read its key
+        except FileExistsError:
+            pass
+        tmp.unlink()
+        return path.read_text().strip()
+
+
+def help_table() -> str:
+    rows = [f"  {PREFIX}{s.name} (default: {s.default!r})\n      {s.help}" for s in SETTINGS]
+    return "Settings (environment variables):\n" + "\n".join(rows)

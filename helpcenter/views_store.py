@@ -1,0 +1,27 @@
+"""FAQ view counts: recording (deduplicated) and the most viewed ranking."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Engine
+
+from .db import faq_view, insert_ignore
+
+
+def record_view(engine: Engine, number: int, visitor: str, day: date) -> None:
+    """Count one view; the same visitor's further views that day count once."""
+    stmt = insert_ignore(engine, faq_view).values(day=day, visitor=visitor, number=number,
+                                                  created_at=datetime.now(timezone.utc))
+    with engine.begin() as conn:
+        conn.execute(stmt)
+
+
+def most_viewed(engine: Engine, today: date, days: int = 30, limit: int = 10) -> list[tuple[int, int]]:
+    """[(number, views)] over the last `days` days, most viewed first."""
+    since = today - timedelta(days=days - 1)
+    views = func.count().label("views")
+    q = (select(faq_view.c.number, views).where(faq_view.c.day >= since)
+         .group_by(faq_view.c.number).order_by(views.desc(), faq_view.c.number.desc()).limit(limit))
+    with engine.connect() as conn:
+        return [(r.number, r.views) for r in conn.execute(q)]

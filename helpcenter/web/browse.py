@@ -1,0 +1,57 @@
+"""Browsing: home, category pages and FAQ pages, all read from the index."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+
+from .. import views_store
+from ..pagination import PageOutOfRange, Pagination, parse_page
+from . import visitors
+from .extensions import engine, generation
+from .views_common import not_found
+
+bp = Blueprint("browse", __name__)
+
+
+def popular_faqs(gen, limit: int = 10) -> list[dict]:
+    ranked = views_store.most_viewed(engine(), visitors.today(),
+                                     current_app.config["HELPCENTER_POPULAR_DAYS"], limit)
+    return gen.faqs(n for n, _ in ranked)
+
+
+@bp.route("/")
+def home():
+    gen = generation()
+    counts = {slug: gen.count(slug) for slug in gen.categories}
+    _, recent = gen.newest(None, 0, 5)
+    return render_template("home.html", counts=counts, popular=popular_faqs(gen), recent=recent,
+                           wizards=list(gen.wizards.values()))
+
+
+@bp.route("/category/<path:slug>")
+def category(slug: str):
+    gen = generation()
+    cat = gen.categories.get(slug.strip("/"))
+    if cat is None:
+        raise not_found("お探しのカテゴリーは見つかりませんでした。")
+    try:
+        page = parse_page(request.args.get("page"))
+        total = gen.count(cat.slug)
+        pager = Pagination(total, page, current_app.config["HELPCENTER_PAGE_SIZE"])
+    except PageOutOfRange:
+        raise not_found("このページはありません。1ページ目からご覧ください。") from None
+    _, entries = gen.newest(cat.slug, pager.offset, pager.per_page)
+    return render_template("category.html", category=cat, entries=entries, pager=pager,
+                           popular=popular_faqs(gen, 5))
+
+
+@bp.route("/faq/<number>")
+def faq(number: str):
+    gen = generation()
+    doc = gen.faq(int(number)) if number.isascii() and number.isdigit() and len(number) < 10 else None
+    if doc is None:
+        raise not_found("お探しのFAQは見つかりませんでした。番号をご確認いただくか、検索をお試しください。")
+    if not visitors.is_bot(request.user_agent.string):
+        views_store.record_view(engine(), int(doc["number"]), visitors.visitor_id(), visitors.today())
+    related = gen.faqs(int(n) for n in doc["related"].split(",") if n)
+    primary = gen.categories[doc["category_list"].split(",")[0]]
+    return render_template("faq.html", faq=doc, related=related, primary=primary)

@@ -1,0 +1,36 @@
+"""Per-app services attached through init_app and kept in app.extensions.
+
+* `helpcenter.index`: the IndexStore (current index generation)
+* `helpcenter.db`: the SQLAlchemy engine
+* CSRF protection (Flask-WTF) for every form post
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.engine import Engine
+
+from .. import db
+from ..search.store import Generation, IndexStore
+
+csrf = CSRFProtect()
+
+
+def init_app(app: Flask) -> None:
+    cfg = app.config
+    app.extensions["helpcenter.index"] = IndexStore(cfg["HELPCENTER_INSTANCE_DIR"],
+                                                    cfg["HELPCENTER_INDEX_CHECK_SECONDS"])
+    app.extensions["helpcenter.db"] = db.make_engine(cfg["HELPCENTER_DATABASE_URL"])
+    csrf.init_app(app)
+
+
+def index_store() -> IndexStore:
+    return current_app.extensions["helpcenter.index"]
+
+
+def generation() -> Generation:
+    return index_store().current()
+
+
+def engine() -> Engine:
+    return current_app.extensions["helpcenter.db"]
