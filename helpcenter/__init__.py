@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     views_common.init_app(app)
 
-    from .web import browse
-    app.register_blueprint(browse.bp)
+    from .web import BLUEPRINTS
+    for bp in BLUEPRINTS():
+        app.register_blueprint(bp)
     return app

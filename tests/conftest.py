@@ -1,0 +1,134 @@
+"""Shared fixtures.
+
+* `app`, `client`: the real content/, its index built once per test session
+  (linked into each test's own instance dir, so each test gets a fresh SQLite
+  database but never rebuilds the index).
+* `runner`: a click CliRunner for the `helpcenter` command.
+* `small_content`: a minimal valid content tree in tmp_path for edge cases;
+  tests edit its files to produce each kind of error.
+* `make_app(content_dir)`: an app with its own instance dir and a fresh index.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from helpcenter import create_app
+from helpcenter.publishing import prepare, publish
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+
+
+def app_config(instance: Path, content: Path = CONTENT, **extra) -> dict:
+    cfg = {"INSTANCE_DIR": str(instance), "CONTENT_DIR": str(content), "DATABASE_URL": "",
+           "SECRET_KEY": "test-secret", "ADMIN_PASSWORD": "test-admin-pw", "INDEX_CHECK_SECONDS": 0.0}
+    cfg.update(extra)
+    return cfg
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory) -> Path:
+    """The real content's index, built once: returns an instance dir holding it."""
+    inst = tmp_path_factory.mktemp("shared-instance")
+    publish(str(CONTENT), str(inst))
+    return inst / "index"
+
+
+@pytest.fixture
+def app(tmp_path, built_index):
+    inst = tmp_path / "instance"
+    inst.mkdir()
+    os.symlink(built_index, inst / "index")
+    application = create_app(app_config(inst))
+    application.config["TESTING"] = True
+    prepare(application.config)
+    yield application
+    application.extensions["helpcenter.index"].close()
+    application.extensions["helpcenter.db"].dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    made = []
+
+    def factory(content: Path, **extra):
+        inst = tmp_path / f"instance{len(made)}"
+        application = create_app(app_config(inst, content, **extra))
+        application.config["TESTING"] = True
+        prepare(application.config)
+        made.append(application)
+        return application
+
+    yield factory
+    for a in made:
+        a.extensions["helpcenter.index"].close()
+        a.extensions["helpcenter.db"].dispose()
+
+
+SMALL_SITE = """\
+name: テストヘルプ
+contacts:
+  - id: call-center
+    title: コールセンター
+    phone: 0120-000-000
+    hours: 平日 9:00〜17:00
+flows:
+  two-factor-settings:
+    title: 2段階認証の変更画面
+    url: https://member.example.jp/2fa
+"""
+
+SMALL_CATEGORIES = """\
+- slug: two-factor
+  title: 2段階認証
+  children:
+    - slug: other
+      title: その他
+- slug: login
+  title: ログイン
+"""
+
+
+def faq_text(number: int, title: str = "質問です", categories: str = "[two-factor/other]",
+             published: str = "2021-04-23 16:00", updated: str = "2021-05-01 10:00",
+             body: str = "回答の本文です。", extra: str = "") -> str:
+    return (f"---\nnumber: {number}\ntitle: {title}\ncategories: {categories}\n"
+            f"published: {published}\nupdated: {updated}\n{extra}---\n{body}\n")
+
+
+@pytest.fixture
+def small_content(tmp_path) -> Path:
+    root = tmp_path / "content"
+    (root / "faq").mkdir(parents=True)
+    (root / "site.yaml").write_text(SMALL_SITE, encoding="utf-8")
+    (root / "categories.yaml").write_text(SMALL_CATEGORIES, encoding="utf-8")
+    (root / "faq" / "1.md").write_text(faq_text(1, "SMSが届きません", body="①設定を開きます。\n②[変更画面](flow:two-factor-settings)へ。"), encoding="utf-8")
+    (root / "faq" / "2.md").write_text(faq_text(2, "パスワードを忘れました", "[login]", extra="related: [1]\n",
+                                                body="[SMS](/faq/1)をご覧ください。"), encoding="utf-8")
+    return root
+
+
+def copy_content(dest: Path) -> Path:
+    """A writable copy of the real content tree."""
+    shutil.copytree(CONTENT, dest)
+    return dest
+
+
+def dedent(s: str) -> str:
+    return textwrap.dedent(s)
