@@ -291,28 +291,30 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def _load_faq(path: Path, root: Path, problems: list[Problem]) -> tuple[Faq | None, _Report]:
+def _load_faq(path: Path, root: Path, problems: list[Problem]) -> tuple[Faq | None, _Report, bool]:
+    """Parse one entry. Returns (faq, report, valid): an entry with field errors is
+    still returned when it has a number, so its references get checked too."""
     rel = _rel(path, root)
     report = _Report(problems, rel)
     try:
         text = path.read_text(encoding="utf-8")
     except (UnicodeDecodeError, OSError) as exc:
         report("", f"cannot read file as UTF-8: {exc}")
-        return None, report
+        return None, report, False
     parts = split_front_matter(text)
     if parts is None:
         report("", "no front matter: the file must start with a line '---', the fields, and '---'", 1)
-        return None, report
+        return None, report, False
     head, body, first = parts
     try:
         data, lines = yamlio.load(head, first_line=first)
     except yamlio.YamlError as exc:
         report("", str(exc), exc.line)
-        return None, report
+        return None, report, False
     report.lines = lines
     if not isinstance(data, dict):
         report("", "front matter must be a mapping of fields", first)
-        return None, report
+        return None, report, False
     ok = True
     for key in data:
         if key not in FAQ_FIELDS_REQUIRED + FAQ_FIELDS_OPTIONAL:
@@ -342,18 +344,21 @@ def _load_faq(path: Path, root: Path, problems: list[Problem]) -> tuple[Faq | No
             dates[key] = dt
     if dates.get("published") and dates.get("updated") and dates["updated"] < dates["published"]:
         report("updated", f"is before published ({data['updated']} < {data['published']})")
+        ok = False
     aliases = _str_list(data.get("aliases"), report, "aliases")
     related = _int_list(data.get("related"), report, "related")
     if not body.strip():
         report("body", "the answer is empty", first + head.count("\n") + 1)
         ok = False
-    if not ok or number is None or title is None or not categories or None in dates.values():
-        return None, report
-    faq = Faq(number=number, title=title, categories=categories, published=dates["published"],
-              updated=dates["updated"], body=body.strip("\n"), aliases=aliases, related=related,
-              source=rel)
+    if number is None:
+        return None, report, False
+    placeholder = datetime(1970, 1, 1, tzinfo=JST)
+    faq = Faq(number=number, title=title or "", categories=categories,
+              published=dates.get("published") or placeholder, updated=dates.get("updated") or placeholder,
+              body=body.strip("\n"), aliases=aliases, related=related, source=rel)
     report.body_line = first + head.count("\n") + 1  # type: ignore[attr-defined]
-    return faq, report
+    valid = ok and title is not None and bool(categories) and None not in dates.values()
+    return faq, report, valid
 
 
 def _check_faq_refs(faq: Faq, report: _Report, numbers: set[int], categories: dict[str, Category],
@@ -510,16 +515,19 @@ def load_content(root: str | Path) -> tuple[Content | None, list[Problem]]:
     if not faq_dir.is_dir():
         problems.append(Problem(_rel(faq_dir, root), "", "folder is missing"))
     files = sorted(faq_dir.glob("*.md")) if faq_dir.is_dir() else []
+    seen: dict[int, Faq] = {}
     for path in files:
-        faq, report = _load_faq(path, root, problems)
+        faq, report, valid = _load_faq(path, root, problems)
         if faq is None:
             continue
-        if faq.number in faqs:
-            report("number", f"duplicate number {faq.number}, also in {faqs[faq.number].source}")
+        if faq.number in seen:
+            report("number", f"duplicate number {faq.number}, also in {seen[faq.number].source}")
             continue
-        faqs[faq.number] = faq
+        seen[faq.number] = faq
         reports.append((faq, report))
-    numbers = set(faqs)
+        if valid:
+            faqs[faq.number] = faq
+    numbers = set(seen)
     flows = site.flows if site else {}
     for faq, report in reports:
         _check_faq_refs(faq, report, numbers, categories, flows)
