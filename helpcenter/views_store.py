@@ -1,6 +1,7 @@
 """FAQ view counts: recording (deduplicated) and the most viewed ranking."""
 from __future__ import annotations
 
+import threading
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, select
@@ -9,8 +10,32 @@ from sqlalchemy.engine import Engine
 from .db import faq_view, insert_ignore
 
 
+class _Seen:
+    """Views this process already stored today: repeats skip the database write."""
+
+    def __init__(self, limit: int = 200_000):
+        self.limit, self.day, self.keys = limit, None, set()
+        self.lock = threading.Lock()
+
+    def first_time(self, key: tuple, day: date) -> bool:
+        with self.lock:
+            if day != self.day or len(self.keys) >= self.limit:
+                self.day, self.keys = day, set()
+            if key in self.keys:
+                return False
+            self.keys.add(key)
+            return True
+
+
+_seen = _Seen()
+
+
 def record_view(engine: Engine, number: int, visitor: str, day: date) -> None:
-    """Count one view; the same visitor's further views that day count once."""
+    """Count one view; the same visitor's further views that day count once
+    (by the unique constraint across processes, and without a write at all when
+    this process has already stored it)."""
+    if not _seen.first_time((id(engine), visitor, number), day):
+        return
     stmt = insert_ignore(engine, faq_view).values(day=day, visitor=visitor, number=number,
                                                   created_at=datetime.now(timezone.utc))
     with engine.begin() as conn:

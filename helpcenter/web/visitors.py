@@ -33,18 +33,25 @@ def today() -> date:
     return datetime.now(JST).date()
 
 
+def resolve(cookie: str | None, remote_addr: str | None, user_agent: str, secret: str | bytes,
+            day: date) -> tuple[str, str | None]:
+    """(visitor id, new cookie value or None): pure, shared with the page cache."""
+    if cookie and _VALID.match(cookie):
+        return cookie, None
+    key = secret if isinstance(secret, bytes) else str(secret).encode()
+    salt = key + b":" + day.isoformat().encode()
+    who = f"{remote_addr}|{user_agent}".encode("utf-8", "replace")
+    return "h" + hmac.new(salt, who, hashlib.sha256).hexdigest()[:31], secrets.token_hex(16)
+
+
 def visitor_id() -> str:
     cached = g.get("hc_visitor")
     if cached:
         return cached
-    raw = request.cookies.get(COOKIE, "")
-    if _VALID.match(raw):
-        vid = raw
-    else:
-        g.hc_new_visitor = secrets.token_hex(16)
-        salt = f"{current_app.secret_key}:{today().isoformat()}".encode()
-        who = f"{request.remote_addr}|{request.user_agent.string}".encode("utf-8", "replace")
-        vid = "h" + hmac.new(salt, who, hashlib.sha256).hexdigest()[:31]
+    vid, new = resolve(request.cookies.get(COOKIE), request.remote_addr, request.user_agent.string,
+                       current_app.secret_key, today())
+    if new:
+        g.hc_new_visitor = new
     g.hc_visitor = vid
     return vid
 
@@ -54,6 +61,11 @@ def init_app(app: Flask) -> None:
     def _set_cookie(response):
         new = g.get("hc_new_visitor")
         if new and response.status_code < 400:
-            response.set_cookie(COOKIE, new, max_age=365 * 86400, httponly=True, samesite="Lax",
-                                secure=current_app.config["HELPCENTER_SECURE_COOKIES"])
+            response.headers.add("Set-Cookie", cookie_header(new, current_app.config["HELPCENTER_SECURE_COOKIES"]))
         return response
+
+
+def cookie_header(value: str, secure: bool) -> str:
+    from werkzeug.http import dump_cookie
+
+    return dump_cookie(COOKIE, value, max_age=365 * 86400, httponly=True, samesite="Lax", secure=secure)
