@@ -106,6 +106,299 @@ def db_upgrade() -> None:
     click.echo(f"Database at revision {dbmod.current_revision(engine)}")
 
 
+def _older_than(ctx, param, value):  # noqa: ANN001
+    from .analytics.retention import parse_age
+
+    try:
+        return parse_age(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+@db.command("purge")
+@click.option("--older-than", "older_than", callback=_older_than, metavar="Nd",
+              default=lambda: f"{settings.load()['RETENTION_DAYS']}d", show_default="HELPCENTER_RETENTION_DAYS",
+              help="Delete events from before the last N days (e.g. 180d).")
+def db_purge(older_than: int) -> None:
+    """Delete old events (views, searches, clicks, wizard steps, chat, feedback)."""
+    from . import db as dbmod
+    from .analytics import retention
+    from datetime import datetime, timedelta
+
+    from .content.model import JST
+
+    cfg = _config()
+    engine = dbmod.make_engine(cfg["HELPCENTER_DATABASE_URL"])
+    dbmod.upgrade(engine, cfg["HELPCENTER_INSTANCE_DIR"])
+    today = datetime.now(JST).date()
+    deleted = retention.purge(engine, older_than, today)
+    for table, n in deleted.items():
+        click.echo(f"{table}: {n} row(s) deleted")
+    click.echo(f"Kept events from {today - timedelta(days=older_than):%Y-%m-%d} on (Japan time).")
+
+
+@main.command()
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660),
+              help="Report on the last N days (Japan time).")
+@click.option("--rows", default=20, show_default=True, type=click.IntRange(1, 10000),
+              help="Rows shown per table.")
+def report(days: int, rows: int) -> None:
+    """Print the editors' key reports: overview, searches, feedback, wizards, chat."""
+    from . import db as dbmod
+    from .analytics import reports
+    from .search.store import IndexStore, NoIndex
+
+    cfg = _config()
+    engine = dbmod.make_engine(cfg["HELPCENTER_DATABASE_URL"])
+    dbmod.upgrade(engine, cfg["HELPCENTER_INSTANCE_DIR"])
+    store = IndexStore(cfg["HELPCENTER_INSTANCE_DIR"])
+    try:
+        labels = reports.Labels.from_generation(store.current())
+    except NoIndex:
+        labels = reports.Labels()  # numbers without titles until `helpcenter index` has run
+    period = reports.Period.ending_now(days)
+    names = ("overview", "queries", "zero_results", "no_clicks", "least_helpful", "wizard_summary",
+             "chat_replies", "chat_fallbacks")
+    try:
+        for i, name in enumerate(names):
+            if i:
+                click.echo()
+            click.echo(reports.to_text(reports.build(name, engine, period, labels), max_rows=rows))
+    finally:
+        store.close()
+        engine.dispose()
+
+
+@main.command("wizard-map")
+@click.argument("wizard_id")
+@content_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the SVG to this file (default: standard output).")
+def wizard_map(wizard_id: str, content: str | None, output: str | None) -> None:
+    """Draw wizard WIZARD_ID as an SVG diagram (the same as /wizard/ID/map); needs Graphviz."""
+    from .content.loader import load_content
+    from .wizard import diagram
+
+    cfg = _config(content)
+    loaded, problems = load_content(cfg["HELPCENTER_CONTENT_DIR"])
+    if loaded is None:
+        for p in problems:
+            click.echo(str(p), err=True)
+        click.echo(f"{len(problems)} problem(s) found; fix them first (helpcenter check).", err=True)
+        sys.exit(1)
+    wizard = loaded.wizards.get(wizard_id)
+    if wizard is None:
+        known = ", ".join(loaded.wizards) or "(none)"
+        click.echo(f"No wizard {wizard_id!r}. Wizards: {known}", err=True)
+        sys.exit(2)
+    try:
+        svg = diagram.wizard_svg(wizard)
+    except diagram.DiagramUnavailable as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    if output:
+        Path(output).write_bytes(svg)
+        click.echo(f"Wrote {output}", err=True)
+    else:
+        click.get_binary_stream("stdout").write(svg)
+
+
+def _ranking(raw: str | None):
+    """Ranking parameters, defaults overridden by a JSON object (for tuning)."""
+    from .search.ranking import DEFAULT
+
+    if not raw:
+        return DEFAULT
+    try:
+        return DEFAULT.with_(**json.loads(raw))
+    except (ValueError, TypeError) as exc:
+        raise click.BadParameter(f"not ranking parameters: {exc}", param_hint="--ranking") from None
+
+
+ranking_option = click.option("--ranking", "ranking_json", hidden=True,
+                              help="JSON object overriding ranking parameters (tuning).")
+
+
+@main.command("search")
+@click.argument("query")
+@content_option
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("--limit", default=10, show_default=True, help="Results to print.")
+@ranking_option
+def search_command(query: str, content: str | None, as_json: bool, limit: int, ranking_json: str | None) -> None:
+    """Search the index and print the top results (builds a temporary index
+    when the published one is missing or not from this content)."""
+    from .search import service
+    from .search.workbench import ContentProblems, open_generation
+
+    cfg = _config(content)
+    ranking = _ranking(ranking_json)
+    try:
+        with open_generation(cfg["HELPCENTER_CONTENT_DIR"], None if content else cfg["HELPCENTER_INSTANCE_DIR"]) as gen:
+            searcher = service.searcher_for(gen, ranking)
+            try:
+                parsed = service.parse_query(gen, query)
+                ranked = service.rank(gen, parsed, ranking=ranking, searcher=searcher)
+                rows = []
+                for docnum, score in ranked[:limit]:
+                    doc = searcher.stored_fields(docnum)
+                    rows.append({"number": int(doc["number"]), "score": round(score, 3), "title": doc["title"]})
+                suggestion = service._suggestion(gen, parsed, len(ranked), searcher)
+            finally:
+                searcher.close()
+    except ContentProblems as exc:
+        for p in exc.problems:
+            click.echo(str(p))
+        click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(_dump({"query": query, "normalized": parsed.normalized, "total": len(ranked),
+                          "suggestion": suggestion, "results": rows}))
+        return
+    click.echo(f"{len(ranked)} result(s) for {parsed.normalized!r}"
+               + (f"  (もしかして: {suggestion})" if suggestion else ""))
+    for i, r in enumerate(rows, 1):
+        click.echo(f"{i:3d}. [{r['number']}] {r['score']:8.3f}  {r['title']}")
+
+
+@main.command("eval")
+@click.argument("queries", type=click.Path(exists=True, dir_okay=False))
+@content_option
+@click.option("--json", "as_json", is_flag=True,
+              help="Print only {recall@1, recall@3, recall@10, mrr@10, ndcg@10} as JSON.")
+@ranking_option
+def eval_command(queries: str, content: str | None, as_json: bool, ranking_json: str | None) -> None:
+    """Measure search quality on judged queries (JSON lines:
+    {"query": "...", "relevant": {"3816": 2, "3818": 1}, "kind": "..."}).
+
+    \b
+    recall@k  fraction of queries with a grade-2 entry in the top k
+    mrr@10    mean of 1/rank of the first grade-2 entry (0 if not in the top 10)
+    ndcg@10   gain 2^grade-1, discount log2(rank+1), ideal = judged grades sorted
+    """
+    from .search import evaluation, service
+    from .search.workbench import ContentProblems, open_generation
+
+    cfg = _config(content)
+    ranking = _ranking(ranking_json)
+    try:
+        judged = evaluation.load_queries(queries)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="QUERIES") from None
+    try:
+        with open_generation(cfg["HELPCENTER_CONTENT_DIR"], None if content else cfg["HELPCENTER_INSTANCE_DIR"]) as gen:
+            searcher = service.searcher_for(gen, ranking)
+            try:
+                numbers = {}
+
+                def rank(q: str) -> list[int]:
+                    ranked = service.rank(gen, service.parse_query(gen, q), ranking=ranking,
+                                          searcher=searcher, limit=10)
+                    out = [int(searcher.stored_fields(d)["number"]) for d, _ in ranked]
+                    numbers[q] = out
+                    return out
+
+                report = evaluation.evaluate(judged, rank)
+            finally:
+                searcher.close()
+    except ContentProblems as exc:
+        for p in exc.problems:
+            click.echo(str(p))
+        click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps({k: round(v, 4) for k, v in report.overall.items()}))
+        return
+    _print_report(queries, judged, report, numbers)
+
+
+def _print_report(name, judged, report, numbers) -> None:
+    from .search.evaluation import METRICS
+
+    judged_n = [j for j in judged if j.relevant]
+    click.echo(f"{name}: {len(judged)} queries")
+    click.echo(f"{'':12s} {'n':>4s} " + " ".join(f"{m:>9s}" for m in METRICS))
+    if judged_n:
+        click.echo(f"{'all':12s} {len(judged):4d} " + " ".join(f"{report.overall[m]:9.3f}" for m in METRICS))
+        if len(report.by_kind) > 1:
+            for kind, figures in report.by_kind.items():
+                click.echo(f"{kind[:12]:12s} {report.counts[kind]:4d} " + " ".join(f"{figures[m]:9.3f}" for m in METRICS))
+    unjudged = [j for j in judged if not j.relevant]
+    if unjudged:
+        answered = sum(1 for j in unjudged if numbers.get(j.query))
+        click.echo(f"{len(unjudged)} queries without relevant entries (off-topic): "
+                   f"{answered} got results, {len(unjudged) - answered} got none")
+    missed = [(j, r) for j, r in report.missed if j.relevant]
+    if missed:
+        click.echo("\nMissed (no grade-2 entry in the top 10):")
+        for j, ranked in missed:
+            want = ",".join(str(n) for n, g in j.relevant.items() if g == j.target_grade)
+            click.echo(f"  {j.query}  want {want}  got {','.join(map(str, ranked[:5])) or '-'}")
+    if report.wrong_first:
+        click.echo("\nWrong first (a grade-2 entry in the top 10, but not first):")
+        for j, ranked in report.wrong_first:
+            want = [n for n, g in j.relevant.items() if g == j.target_grade]
+            pos = min(ranked.index(n) + 1 for n in want if n in ranked)
+            click.echo(f"  {j.query}  want {','.join(map(str, want))} (rank {pos})  got {','.join(map(str, ranked[:5]))}")
+
+
+@main.command("chat-eval")
+@click.argument("queries", type=click.Path(exists=True, dir_okay=False))
+@click.option("--off-topic", "off_topic", type=click.Path(exists=True, dir_okay=False),
+              help="JSON lines of messages the bot should not answer ({\"query\": ...}).")
+@content_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def chat_eval_command(queries: str, off_topic: str | None, content: str | None, as_json: bool) -> None:
+    """Measure the chatbot's first reply on judged queries (same format as `eval`).
+
+    \b
+    offered          share of queries whose first reply links a grade-2 entry
+    answer accuracy  share of 'answer' replies that answer with a grade-2 entry
+    types            the mix of reply types
+    off-topic        share of off-topic messages answered with the fallback
+    """
+    from .chat import evaluation as chat_evaluation
+    from .chat.retrieval import IndexKnowledge
+    from .search import evaluation
+    from .search.workbench import ContentProblems, open_generation
+
+    cfg = _config(content)
+    try:
+        judged = evaluation.load_queries(queries)
+        negatives = chat_evaluation.load_messages(off_topic) if off_topic else []
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+    try:
+        with open_generation(cfg["HELPCENTER_CONTENT_DIR"], None if content else cfg["HELPCENTER_INSTANCE_DIR"]) as gen:
+            report = chat_evaluation.evaluate(IndexKnowledge(gen), judged, negatives)
+    except ContentProblems as exc:
+        for p in exc.problems:
+            click.echo(str(p))
+        click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    figures = report.figures()
+    if as_json:
+        click.echo(json.dumps(figures, ensure_ascii=False))
+        return
+    click.echo(f"{queries}: {figures['queries']} queries")
+    click.echo(f"  grade-2 FAQ offered in the first reply: {report.offered}/{report.queries} "
+               f"({figures['offered_rate']:.1%})")
+    click.echo(f"  answer replies with a grade-2 FAQ:      {report.answer_correct}/{report.answers} "
+               f"({figures['answer_accuracy']:.1%})")
+    click.echo("  reply types: " + ", ".join(f"{t} {n} ({figures['type_rates'][t]:.1%})"
+                                            for t, n in figures["types"].items()))
+    if off_topic:
+        click.echo(f"{off_topic}: {report.off_topic} messages")
+        click.echo(f"  fallback: {report.off_topic_fallback}/{report.off_topic} "
+                   f"({figures['off_topic_fallback_rate']:.1%})")
+        for message, kind, faqs in report.leaked:
+            click.echo(f"  not a fallback: {message}  → {kind} {','.join(map(str, faqs))}")
+    if report.missed:
+        click.echo("\nNo grade-2 entry offered:")
+        for query, kind, offered, wanted in report.missed:
+            click.echo(f"  {query}  want {','.join(map(str, wanted))}  got {kind} {','.join(map(str, offered)) or '-'}")
+
+
 def _dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2)
 

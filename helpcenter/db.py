@@ -14,7 +14,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import (Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text,
+from sqlalchemy import (Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text,
                         UniqueConstraint, create_engine, event, text)
 from sqlalchemy.engine import Engine
 
@@ -30,6 +30,94 @@ faq_view = Table(
     UniqueConstraint("day", "visitor", "number", name="uq_faq_view_visitor_day"),
     Index("ix_faq_view_day_number", "day", "number"),
 )
+
+# Events for the editors' reports (helpcenter.analytics). `day` is the Japan
+# date the event happened on; reports and `db purge` select by it. `visitor`
+# is the random cookie id or the daily-salted hash (helpcenter.web.visitors),
+# never an IP address or user agent. Text columns a member typed are capped in
+# helpcenter.analytics.events before they get here.
+
+search_event = Table(
+    "search_event", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("visitor", String(64), nullable=False),
+    Column("query", String(200), nullable=False),
+    Column("normalized", String(200), nullable=False),
+    Column("results", Integer, nullable=False),
+    Column("category", String(200), nullable=False),  # "" = all categories (NULLs would defeat the unique key)
+    Column("page", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    # a reload or going back to the results is the same search
+    UniqueConstraint("day", "visitor", "normalized", "category", "page", name="uq_search_event_visitor_day"),
+    Index("ix_search_event_day_normalized", "day", "normalized"),
+)
+
+search_click = Table(
+    "search_click", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("visitor", String(64), nullable=False),
+    Column("normalized", String(200), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("rank", Integer, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("day", "visitor", "normalized", "number", name="uq_search_click_visitor_day"),
+    Index("ix_search_click_day_normalized", "day", "normalized"),
+)
+
+wizard_event = Table(
+    "wizard_event", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("visitor", String(64), nullable=False),
+    Column("wizard", String(100), nullable=False),
+    Column("event", String(10), nullable=False),  # start | step | outcome
+    Column("node", String(100), nullable=False),
+    Column("path", String(500), nullable=False),  # the answers so far; its depth places a step in the funnel
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("day", "visitor", "wizard", "event", "node", "path", name="uq_wizard_event_visitor_day"),
+    Index("ix_wizard_event_day_wizard", "day", "wizard"),
+)
+
+chat_event = Table(
+    "chat_event", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("visitor", String(64), nullable=False),
+    Column("kind", String(12), nullable=False),  # reply | unresolved
+    Column("reply_type", String(40), nullable=False),
+    Column("message", String(500)),  # only for fallbacks and 「解決しませんでした」
+    Column("faqs", String(200), nullable=False),  # comma-separated FAQ numbers offered
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_chat_event_day_kind", "day", "kind"),
+)
+
+feedback = Table(
+    "feedback", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("visitor", String(64), nullable=False),
+    Column("target_type", String(10), nullable=False),  # faq | wizard | chat
+    Column("target", String(200), nullable=False),
+    Column("helpful", Boolean, nullable=False),
+    Column("reason", String(40)),
+    Column("comment", String(500)),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("day", "visitor", "target_type", "target", name="uq_feedback_visitor_day"),
+    Index("ix_feedback_day_target", "day", "target_type", "target"),
+)
+
+# Failed admin logins, so that the rate limit holds across workers and machines.
+login_failure = Table(
+    "login_failure", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("client", String(64), nullable=False),  # salted hash of the client, see helpcenter.web.admin
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_login_failure_client_created", "client", "created_at"),
+)
+
+EVENT_TABLES = (faq_view, search_event, search_click, wizard_event, chat_event, feedback)
 
 
 def make_engine(url: str) -> Engine:

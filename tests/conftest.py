@@ -20,18 +20,8 @@ from click.testing import CliRunner
 
 from helpcenter import create_app
 from helpcenter.publishing import prepare, publish
-
-ROOT = Path(__file__).resolve().parent.parent
-CONTENT = ROOT / "content"
-
-
-def app_config(instance: Path, content: Path = CONTENT, **extra) -> dict:
-    cfg = {"INSTANCE_DIR": str(instance), "CONTENT_DIR": str(content), "DATABASE_URL": "",
-           "SECRET_KEY": "test-secret", "ADMIN_PASSWORD": "test-admin-pw", "INDEX_CHECK_SECONDS": 0.0,
-           "PAGE_CACHE_SECONDS": 0}
-    cfg.update(extra)
-    return cfg
-
+from support import (CONTENT, ROOT, SMALL_CATEGORIES, SMALL_SITE, app_config, copy_content,  # noqa: F401
+                     dedent, faq_text)
 
 @pytest.fixture(scope="session")
 def built_index(tmp_path_factory) -> Path:
@@ -82,37 +72,6 @@ def make_app(tmp_path):
         a.extensions["helpcenter.db"].dispose()
 
 
-SMALL_SITE = """\
-name: テストヘルプ
-contacts:
-  - id: call-center
-    title: コールセンター
-    phone: 0120-000-000
-    hours: 平日 9:00〜17:00
-flows:
-  two-factor-settings:
-    title: 2段階認証の変更画面
-    url: https://member.example.jp/2fa
-"""
-
-SMALL_CATEGORIES = """\
-- slug: two-factor
-  title: 2段階認証
-  children:
-    - slug: other
-      title: その他
-- slug: login
-  title: ログイン
-"""
-
-
-def faq_text(number: int, title: str = "質問です", categories: str = "[two-factor/other]",
-             published: str = "2021-04-23 16:00", updated: str = "2021-05-01 10:00",
-             body: str = "回答の本文です。", extra: str = "") -> str:
-    return (f"---\nnumber: {number}\ntitle: {title}\ncategories: {categories}\n"
-            f"published: {published}\nupdated: {updated}\n{extra}---\n{body}\n")
-
-
 @pytest.fixture
 def small_content(tmp_path) -> Path:
     root = tmp_path / "content"
@@ -125,14 +84,6 @@ def small_content(tmp_path) -> Path:
     return root
 
 
-def copy_content(dest: Path) -> Path:
-    """A writable copy of the real content tree."""
-    shutil.copytree(CONTENT, dest)
-    return dest
-
-
-def dedent(s: str) -> str:
-    return textwrap.dedent(s)
 
 
 # --- PostgreSQL (analytics) ---------------------------------------------------

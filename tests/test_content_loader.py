@@ -2,7 +2,7 @@
 all at once, and valid content loads into the model."""
 from pathlib import Path
 
-from conftest import CONTENT, faq_text
+from support import CONTENT, faq_text
 
 from helpcenter.cli import main
 from helpcenter.content.loader import load_content, parse_datetime

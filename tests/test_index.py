@@ -4,7 +4,7 @@ import os
 import shutil
 
 import pytest
-from conftest import CONTENT, faq_text
+from support import CONTENT, faq_text
 
 from helpcenter.content.loader import load_content
 from helpcenter.publishing import ContentInvalid, publish

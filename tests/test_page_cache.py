@@ -4,7 +4,7 @@ or index generations."""
 import re
 
 import pytest
-from conftest import CONTENT, app_config
+from support import CONTENT, app_config
 
 from helpcenter import create_app, views_store
 from helpcenter.publishing import prepare

@@ -385,9 +385,39 @@ def _check_faq_refs(faq: Faq, report: _Report, numbers: set[int], categories: di
 
 # --- wizards/*.yaml -------------------------------------------------------------
 
+def _node_at_line(text: str, line: int) -> str | None:
+    """The node whose block holds `line` (1-based), read from the raw text of a
+    wizard that is not valid YAML: a node id is a key one level under `nodes:`."""
+    node, in_nodes, indent = None, False, None
+    for raw in text.splitlines()[:line]:
+        stripped = raw.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        depth = len(raw) - len(stripped)
+        if depth == 0:
+            node, in_nodes, indent = None, stripped.startswith("nodes:"), None
+        elif in_nodes and (indent is None or depth <= indent):
+            indent = depth
+            m = re.match(r"([A-Za-z0-9][A-Za-z0-9_-]*)\s*:", stripped)
+            node = m.group(1) if m else None
+    return node
+
+
 def _load_wizard(path: Path, root: Path, problems: list[Problem]) -> tuple[Wizard | None, _Report | None]:
+    seen = len(problems)
     got = _read_yaml(path, root, problems)
     if got is None:
+        # A syntax error has a line but no field: name the node it is in, so the
+        # editor knows which question or outcome to look at.
+        for i in range(seen, len(problems)):
+            p = problems[i]
+            if p.line and not p.field:
+                try:
+                    node = _node_at_line(path.read_text(encoding="utf-8"), p.line)
+                except (OSError, UnicodeDecodeError):
+                    node = None
+                if node:
+                    problems[i] = Problem(p.file, f"nodes.{node}", p.message, p.line)
         return None, None
     data, report = got
     wid = path.stem

@@ -1,10 +1,10 @@
 """Japanese text analysis for the index and for queries.
 
 Three views of the same text, each a Whoosh analyzer (pickled into the index,
-so this module's import path must stay stable):
+so this module's import path and class names must stay stable):
 
 * `MorphAnalyzer`: SudachiPy (mode A, core dictionary) words in their
-  normalised form (引継ぎ→引き継ぎ, グーグル→Google, 二→2, 届きません→届く),
+  normalised form (引継ぎ→引き継ぎ, グーグル→google, 二→2, 届きません→届く),
   keeping content words only (particles, auxiliaries and symbols carry no topic).
   Precise, and what long sentence-like questions need.
 * `NgramAnalyzer`: overlapping character bigrams of CJK runs plus whole Latin
@@ -13,14 +13,21 @@ so this module's import path must stay stable):
 * `ReadingAnalyzer`: bigrams of the hiragana reading Sudachi gives each word,
   so にだんかいにんしょう finds 二段階認証.
 
-All three first apply `normalize()`: NFKC (full/half width), lower case,
-long-vowel and iteration-mark folding.
+All three first apply `normalize()`, which is also what queries and synonyms go
+through, so that index and query always agree: NFKC (full/half width), lower
+case, control characters and lone surrogates removed, iteration marks and
+long-vowel look-alikes folded, kanji numerals before counters made digits
+(二段階/2段階) and ヶ/ヵ/カ after a digit made か (3ヶ月/3か月).
+
+`words()` gives the full token list (with surfaces and readings) that the query
+builder and the highlighter use; the analyzers are thin wrappers over it.
 """
 from __future__ import annotations
 
 import re
 import threading
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
 from whoosh.analysis import Analyzer, Token
@@ -30,69 +37,119 @@ _local = threading.local()
 # Parts of speech that say nothing about the topic.
 _DROP_POS = {"助詞", "助動詞", "補助記号", "空白", "記号"}
 # Frequent light words that Sudachi tags as content words.
-_STOP = {
+STOP_WORDS = frozenset({
     "する", "為る", "ある", "有る", "いる", "居る", "なる", "成る", "できる", "出来る", "れる", "られる",
     "こと", "事", "もの", "物", "よう", "様", "ため", "為", "の", "ん", "さん", "方", "とき", "時", "場合",
     "これ", "それ", "あれ", "どれ", "ここ", "そこ", "どこ", "この", "その", "あの", "どの", "何", "なに",
     "いう", "言う", "思う", "おる", "居る", "くださる", "下さる", "いただく", "頂く", "ござる", "御座る",
     "お", "ご", "御", "て", "ない", "無い", "いい", "良い", "です", "ます", "はい", "いいえ", "ください",
-}
+    "しまう", "仕舞う", "ほしい", "欲しい", "たい", "など", "等", "どう", "どうして", "なぜ", "でしょう",
+    "ちゃう", "すみません",
+})
 
 
 def _sudachi():
     tok = getattr(_local, "tokenizer", None)
     if tok is None:
-        from sudachipy import dictionary
+        from sudachipy import SplitMode, dictionary
 
-        tok = dictionary.Dictionary(dict="core").create()
+        tok = dictionary.Dictionary(dict="core").tokenizer(mode=SplitMode.A)
         _local.tokenizer = tok
     return tok
 
 
 _KATA = re.compile(r"[\u30a1-\u30f6]")
 _ITER = re.compile(r"(.)[々ゝヽ]")
+_LONG_MARKS = re.compile(r"(?<=[\u3041-\u30ff])[-‐―－ｰ~〜]")
+# JIS Z 8301: a trailing long vowel of katakana words of 3+ morae is often
+# omitted (サーバ/サーバー, ユーザ/ユーザー). Sudachi's normalised form settles it
+# for words; for bigrams the last one of such a run is left out (see bigrams()).
+_LONG_TAIL = re.compile(r"[\u30a1-\u30faー]{3,}ー$")
+_KANJI_NUM = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+# Only before counters, where the digit and the kanji mean the same: 一部/一緒/統一 stay.
+_NUM_BEFORE_COUNTER = re.compile(
+    r"(?<![一二三四五六七八九十百千万\d])([一二三四五六七八九])"
+    r"(?=段階|要素|段|回目|回|桁|文字|つ目|か月|ヶ月|カ月|ヵ月|週間|時間|日間|件|個|台|度目|番目)")
+_MONTH_KA = re.compile(r"(?<=\d)[ヶヵカケ](?=月|所)")
 
 
 def kata_to_hira(text: str) -> str:
     return _KATA.sub(lambda m: chr(ord(m.group(0)) - 0x60), text)
 
 
-@lru_cache(maxsize=65536)
-def normalize(text: str) -> str:
-    """NFKC, lower case, drop control characters and lone surrogates, fold marks."""
-    text = text.encode("utf-8", "replace").decode("utf-8") if _has_surrogates(text) else text
-    text = unicodedata.normalize("NFKC", text).lower()
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
-    text = _ITER.sub(lambda m: m.group(1) * 2, text)
-    # 〜/~ and the many dashes members type for the long vowel mark after kana.
-    text = re.sub(r"(?<=[\u3041-\u30ff])[-‐―－ｰ~〜]", "ー", text)
-    return text
-
-
 def _has_surrogates(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
-@lru_cache(maxsize=16384)
-def morph_words(text: str) -> tuple[tuple[str, str], ...]:
-    """(normalised form, hiragana reading) of each content word, mode A."""
-    from sudachipy import tokenizer
+@lru_cache(maxsize=65536)
+def normalize(text: str) -> str:
+    """The canonical form of any text, for index and queries alike."""
+    if _has_surrogates(text):
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    text = _ITER.sub(lambda m: m.group(1) * 2, text)
+    # 〜/~ and the many dashes members type for the long vowel mark after kana.
+    text = _LONG_MARKS.sub("ー", text)
+    text = _NUM_BEFORE_COUNTER.sub(lambda m: _KANJI_NUM[m.group(1)], text)
+    text = _MONTH_KA.sub("か", text)
+    return text
 
-    text = normalize(text)
+
+def fold(text: str) -> str:
+    """normalize() plus katakana→hiragana: for matching words as strings."""
+    return kata_to_hira(normalize(text))
+
+
+@dataclass(frozen=True)
+class Word:
+    """One Sudachi token of normalised text."""
+
+    surface: str   # as in the normalised text
+    form: str      # normalised form: the index term
+    reading: str   # hiragana reading (the surface for non-Japanese)
+    pos: str       # first level of the part of speech (名詞, 動詞 …)
+    content: bool  # a search term (not a particle, symbol or stop word)
+    start: int     # offset in the normalised text
+
+
+_CJK = r"\u3005\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_JP = re.compile(rf"[{_CJK}]")
+_RUNS = re.compile(rf"[{_CJK}0-9]+|[a-z0-9][a-z0-9_.+@'-]*[a-z0-9]|[a-z0-9]")
+
+
+def is_japanese(s: str) -> bool:
+    return bool(_JP.search(s))
+
+
+def _analyse(text: str) -> tuple[Word, ...]:
+    """Tokens of already normalised text."""
     out = []
+    base = 0
     # Sudachi rejects very long inputs; analyse in chunks at sentence ends.
     for chunk in _chunks(text, 4000):
-        for m in _sudachi().tokenize(chunk, tokenizer.Tokenizer.SplitMode.A):
+        for m in _sudachi().tokenize(chunk):
+            surface = m.surface()
             pos = m.part_of_speech()
-            if pos[0] in _DROP_POS:
-                continue
             form = normalize(m.normalized_form())
-            if not form.strip() or form in _STOP or m.dictionary_form() in _STOP:
-                continue
-            if pos[0] == "接頭辞" or pos[1] == "数詞" and len(form) > 6:
-                continue
-            out.append((form, kata_to_hira(m.reading_form()) if _is_japanese(m.surface()) else form))
+            content = not (pos[0] in _DROP_POS or not form.strip() or form in STOP_WORDS
+                           or m.dictionary_form() in STOP_WORDS or pos[0] == "接頭辞"
+                           or (pos[1] == "数詞" and len(form) > 6))
+            reading = kata_to_hira(m.reading_form()) if is_japanese(surface) or surface.isdigit() else surface
+            out.append(Word(surface, form, reading, pos[0], content, base + m.begin()))
+        base += len(chunk)
     return tuple(out)
+
+
+@lru_cache(maxsize=8192)
+def _analyse_cached(text: str) -> tuple[Word, ...]:
+    return _analyse(text)
+
+
+def words(text: str) -> tuple[Word, ...]:
+    """Every token of `text` (normalised first). Short texts (queries, titles) are cached."""
+    text = normalize(text)
+    return _analyse_cached(text) if len(text) <= 300 else _analyse(text)
 
 
 def _chunks(text: str, size: int):
@@ -104,19 +161,13 @@ def _chunks(text: str, size: int):
     yield text
 
 
-_CJK = r"\u3005\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_RUNS = re.compile(rf"[{_CJK}0-9]+|[a-z0-9][a-z0-9_.+@'-]*[a-z0-9]|[a-z0-9]")
-
-
-def _is_japanese(s: str) -> bool:
-    return bool(re.search(rf"[{_CJK}]", s))
-
-
 def bigrams(text: str) -> list[str]:
     """Character bigrams of CJK runs (single characters alone), Latin words whole."""
     out: list[str] = []
     for run in _RUNS.findall(normalize(text)):
-        if _is_japanese(run):
+        if is_japanese(run):
+            if _LONG_TAIL.search(run):
+                run = run[:-1]  # サーバー → サーバ: the same bigrams with or without it
             run = kata_to_hira(run)
             if len(run) == 1:
                 out.append(run)
@@ -127,17 +178,10 @@ def bigrams(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=16384)
 def reading(text: str) -> str:
     """The text's hiragana reading (every word, particles included); Latin kept."""
-    from sudachipy import tokenizer
-
-    parts = []
-    for chunk in _chunks(normalize(text), 4000):
-        for m in _sudachi().tokenize(chunk, tokenizer.Tokenizer.SplitMode.A):
-            surface = m.surface()
-            parts.append(kata_to_hira(m.reading_form()) if _is_japanese(surface) else " " + surface + " ")
-    return "".join(parts)
+    return "".join(w.reading if is_japanese(w.surface) or w.surface.isdigit() else " " + w.surface + " "
+                   for w in words(text))
 
 
 def reading_bigrams(text: str) -> list[str]:
@@ -145,7 +189,12 @@ def reading_bigrams(text: str) -> list[str]:
 
 
 def morph_terms(text: str) -> list[str]:
-    return [form for form, _ in morph_words(text)]
+    return [w.form for w in words(text) if w.content]
+
+
+# Kept for callers of the first version.
+def morph_words(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((w.form, w.reading) for w in words(text) if w.content)
 
 
 class _TermsAnalyzer(Analyzer):

@@ -37,6 +37,7 @@ def faq_document(faq: Faq, content: Content) -> dict[str, Any]:
         F.TITLE: faq.title,
         F.TITLE_WORDS: faq.title,
         F.TITLE_NGRAMS: faq.title,
+        F.ALIASES: aliases,
         F.ALIASES_WORDS: aliases,
         F.ALIASES_NGRAMS: aliases,
         F.BODY_WORDS: plain,

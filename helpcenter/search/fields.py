@@ -17,6 +17,7 @@ NUMBER_SORT = "number_sort"    # numeric, for stable tie-breaks
 TITLE = "title"                # the question as shown
 TITLE_WORDS = "title_words"    # question, Sudachi words
 TITLE_NGRAMS = "title_ngrams"  # question, bigrams
+ALIASES = "aliases"            # stored: aliases, one a line (find-as-you-type)
 ALIASES_WORDS = "aliases_words"
 ALIASES_NGRAMS = "aliases_ngrams"
 BODY_WORDS = "body_words"      # answer as plain text, Sudachi words
@@ -45,6 +46,7 @@ def build_schema() -> fields.Schema:
         TITLE: fields.STORED(),
         TITLE_WORDS: fields.TEXT(analyzer=words, phrase=False),
         TITLE_NGRAMS: fields.TEXT(analyzer=ngrams, phrase=False),
+        ALIASES: fields.STORED(),
         ALIASES_WORDS: fields.TEXT(analyzer=words, phrase=False),
         ALIASES_NGRAMS: fields.TEXT(analyzer=ngrams, phrase=False),
         BODY_WORDS: fields.TEXT(analyzer=words, phrase=False),

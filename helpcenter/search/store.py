@@ -26,6 +26,7 @@ from ..content.model import Category, Site, Wizard
 from . import documents
 from . import fields as F
 from .indexer import CURRENT, index_root
+from .ranking import Weighting
 
 
 class NoIndex(RuntimeError):
@@ -46,7 +47,8 @@ class Generation:
     def searcher(self):
         s = getattr(self._local, "searcher", None)
         if s is None:
-            s = self.index.searcher()
+            # Our BM25 variant (see ranking); browsing sorts by date, so it only affects search.
+            s = self.index.searcher(weighting=Weighting())
             self._local.searcher = s
             with self._lock:
                 self._searchers.append(s)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import importlib
 
-# browse, search, wizard, chat, admin, api: each module defines `bp`.
-FEATURES = ("browse", "search", "wizard", "chat", "admin", "api")
+# browse, search, wizard, chat, feedback, admin, api: each module defines `bp`.
+FEATURES = ("browse", "search", "wizard", "chat", "feedback", "admin", "api")
 
 
 def BLUEPRINTS():

@@ -4,8 +4,10 @@ from __future__ import annotations
 from flask import Blueprint, current_app, render_template, request
 
 from .. import views_store
+from ..analytics import events
 from ..pagination import PageOutOfRange, Pagination, parse_page
 from . import visitors
+from .pagecache import mark_cacheable
 from .extensions import engine, generation
 from .views_common import not_found
 
@@ -23,6 +25,7 @@ def home():
     gen = generation()
     counts = {slug: gen.count(slug) for slug in gen.categories}
     _, recent = gen.newest(None, 0, 5)
+    mark_cacheable()
     return render_template("home.html", counts=counts, popular=popular_faqs(gen), recent=recent,
                            wizards=list(gen.wizards.values()))
 
@@ -40,6 +43,7 @@ def category(slug: str):
     except PageOutOfRange:
         raise not_found("このページはありません。1ページ目からご覧ください。") from None
     _, entries = gen.newest(cat.slug, pager.offset, pager.per_page)
+    mark_cacheable()
     return render_template("category.html", category=cat, entries=entries, pager=pager,
                            popular=popular_faqs(gen, 5))
 
@@ -52,6 +56,12 @@ def faq(number: str):
         raise not_found("お探しのFAQは見つかりませんでした。番号をご確認いただくか、検索をお試しください。")
     if not visitors.is_bot(request.user_agent.string):
         views_store.record_view(engine(), int(doc["number"]), visitors.visitor_id(), visitors.today())
+        # opened from the search results, which link as /faq/N?sq=<normalized query>&rank=<n>
+        query, rank = (request.args.get("sq") or "").strip(), request.args.get("rank", "")
+        if query and rank.isascii() and rank.isdigit() and 0 < int(rank) <= 10000:
+            events.record_search_click(engine(), visitor=visitors.visitor_id(), normalized=query,
+                                       number=int(doc["number"]), rank=int(rank))
     related = gen.faqs(int(n) for n in doc["related"].split(",") if n)
+    mark_cacheable(view_number=int(doc["number"]))
     primary = gen.categories[doc["category_list"].split(",")[0]]
     return render_template("faq.html", faq=doc, related=related, primary=primary)

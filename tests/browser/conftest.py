@@ -95,9 +95,6 @@ def axe_violations(page) -> list[dict]:
              "nodes": [n["target"] for n in v["nodes"]][:5]} for v in result["violations"]]
 
 
-def set_text_size(context, base_url: str, size: str) -> None:
-    """Set the S/M/L cookie as the switch would."""
-    context.add_cookies([{"name": "hc_size", "value": size, "url": base_url}])
 
 
 @pytest.fixture

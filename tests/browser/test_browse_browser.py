@@ -1,7 +1,7 @@
 """The browsing pages in a real browser: text size, pagination, accessibility."""
 import pytest
 
-from conftest import set_text_size  # noqa: F401  (tests/browser/conftest.py)
+from browser_support import set_text_size
 
 pytestmark = pytest.mark.browser
 

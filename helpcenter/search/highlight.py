@@ -1,0 +1,90 @@
+"""Excerpts of an answer around the words a member searched for, with those
+words marked. Pure functions over plain text.
+
+Matching is done on folded text (NFKC, lower case, katakana→hiragana, one
+character at a time so that offsets map back to the original), so ｽﾏﾎ in a
+query marks スマホ in the answer. The HTML is built by escaping every piece of
+text and adding only `<mark>` tags: neither the answer nor the query can
+inject markup.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from html import escape
+
+from .analysis import kata_to_hira
+
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    text: str   # plain text, with … where cut
+    html: str   # escaped, with <mark> around matched words
+
+
+def _fold_map(text: str) -> tuple[str, list[int]]:
+    """Folded text and, for each folded character, the index of its source character."""
+    out: list[str] = []
+    src: list[int] = []
+    for i, ch in enumerate(text):
+        f = kata_to_hira(unicodedata.normalize("NFKC", ch).lower()) if not ch.isascii() else ch.lower()
+        for c in f:
+            out.append(c)
+            src.append(i)
+    return "".join(out), src
+
+
+def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) offsets in `text` of any folded term, longest first."""
+    folded, src = _fold_map(text)
+    spans: list[tuple[int, int]] = []
+    for term in sorted(set(t for t in terms if t), key=len, reverse=True):
+        start = folded.find(term)
+        while start != -1:
+            a, b = src[start], src[start + len(term) - 1] + 1
+            if all(b <= s or a >= e for s, e in spans):
+                spans.append((a, b))
+            start = folded.find(term, start + len(term))
+    return sorted(spans)
+
+
+def make_excerpt(text: str, terms: list[str], length: int = 120) -> Excerpt:
+    """About `length` characters of `text`, placed to show as many different
+    matched terms as possible (the start when nothing matches)."""
+    text = " ".join(text.split())
+    spans = find_spans(text, terms)
+    if len(text) <= length:
+        start, end = 0, len(text)
+    else:
+        start = _best_start(text, spans, length)
+        end = min(len(text), start + length)
+    shown = [(max(a, start), min(b, end)) for a, b in spans if a < end and b > start]
+    prefix = ELLIPSIS if start > 0 else ""
+    suffix = ELLIPSIS if end < len(text) else ""
+    parts, pos = [], start
+    for a, b in shown:
+        parts.append(escape(text[pos:a]))
+        parts.append("<mark>" + escape(text[a:b]) + "</mark>")
+        pos = b
+    parts.append(escape(text[pos:end]))
+    return Excerpt(prefix + text[start:end] + suffix, escape(prefix) + "".join(parts) + escape(suffix))
+
+
+def _best_start(text: str, spans: list[tuple[int, int]], length: int) -> int:
+    if not spans:
+        return 0
+    best, best_score = 0, -1.0
+    for a, _ in spans:
+        # Start a little before the match, at a sentence start when one is near.
+        s = max(0, a - length // 4)
+        cut = text.rfind("。", s, a)
+        if cut != -1:
+            s = cut + 1
+        s = min(s, max(0, len(text) - length))
+        inside = {text[x:y].lower() for x, y in spans if x >= s and y <= s + length}
+        score = len(inside) + sum(1 for x, y in spans if x >= s and y <= s + length) * 0.1 - s / 100000
+        if score > best_score:
+            best, best_score = s, score
+    return best

@@ -1,0 +1,438 @@
+"""A member's query → a Whoosh query object. Pure: no Flask, no open index.
+
+Members' text is never parsed as Whoosh query syntax: `parse()` cleans and
+normalises it and splits it into *units* (a noun compound such as 2段階認証, a
+verb, or a phrase from synonyms.yaml), and `build()` turns each unit into term
+queries on the word, bigram and reading fields, weighted by `ranking.Ranking`.
+
+* Units are OR-ed: colloquial queries carry words no entry has (って, 出る).
+* A unit found in synonyms.yaml becomes a DisjunctionMax of its alternatives,
+  the member's own word at full weight and the others at `ranking.synonym`, so
+  that an entry saying both スマホ and スマートフォン is not counted twice.
+* Latin words unknown to the index are corrected by edit distance against the
+  word fields (Authenticater → authenticator) at `ranking.fuzzy`.
+* Term statistics come from a `Lexicon` (the searcher in production, a dict in
+  tests): terms in more than `ranking.max_df` of the entries are dropped.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from typing import Iterable, Protocol, Sequence
+
+from whoosh import query as wq
+
+from . import fields as F
+from .analysis import Word, bigrams, fold, is_japanese, kata_to_hira, normalize, words
+from .ranking import DEFAULT, Ranking
+
+MAX_QUERY_CHARS = 200
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+_LATIN_WORD = re.compile(r"^[a-z][a-z0-9'.-]*$")
+# Noun-like parts of speech that join into one compound unit (2 + 段階 + 認証).
+_COMPOUND_POS = {"名詞", "接尾辞", "接頭辞"}
+
+
+class Lexicon(Protocol):
+    """Term statistics of an index, as the query builder needs them."""
+
+    def doc_count(self) -> int: ...
+
+    def doc_frequency(self, field: str, text: str) -> int: ...
+
+    def terms_within(self, field: str, text: str, maxdist: int, prefix: int) -> Iterable[str]: ...
+
+
+def clean(raw: str | None) -> str:
+    """The query as shown back to the member: no control characters or lone
+    surrogates, whitespace collapsed, at most MAX_QUERY_CHARS characters."""
+    if not raw:
+        return ""
+    if any("\ud800" <= ch <= "\udfff" for ch in raw):
+        raw = raw.encode("utf-8", "replace").decode("utf-8")
+    raw = _CONTROL.sub(" ", raw[:MAX_QUERY_CHARS * 4])
+    return " ".join(raw.split())[:MAX_QUERY_CHARS]
+
+
+def normalized_query(raw: str | None) -> str:
+    """The key a query is cached and compared by."""
+    return " ".join(normalize(clean(raw)).split())
+
+
+# --- synonyms -----------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)  # compared by identity: tables are cached per synonyms list
+class SynonymTable:
+    """Groups of words from synonyms.yaml, folded (normalize + hiragana) for matching."""
+
+    groups: tuple[tuple[str, ...], ...]  # normalised words of each group
+    index: dict[str, int]                # folded word → group
+    longest: int
+
+    @classmethod
+    def from_groups(cls, groups: Sequence[Sequence[str]]) -> "SynonymTable":
+        return _table(tuple(tuple(g) for g in groups))
+
+    def find(self, norm: str, bounds: set[int] | None = None) -> list[tuple[int, int, int]]:
+        """(start, end, group) of synonym words in normalised text, longest first,
+        left to right. With `bounds` (offsets where words start or end), a match
+        must begin and end on them: パス must not match inside パスポート."""
+        folded = kata_to_hira(norm)
+        out = []
+        i = 0
+        while i < len(folded):
+            if bounds is None or i in bounds:
+                for j in range(min(len(folded), i + self.longest), i, -1):
+                    g = self.index.get(folded[i:j])
+                    if g is not None and _word_boundary(folded, i, j) and (bounds is None or j in bounds):
+                        out.append((i, j, g))
+                        i = j
+                        break
+                else:
+                    i += 1
+                continue
+            i += 1
+        return out
+
+    def alternatives(self, group: int, typed: str) -> tuple[str, ...]:
+        # すまほ keeps スマホ as an alternative: the word fields hold Sudachi's
+        # katakana form, which the hiragana does not match.
+        return tuple(w for w in self.groups[group] if w != typed)
+
+
+@lru_cache(maxsize=16)
+def _table(groups: tuple[tuple[str, ...], ...]) -> SynonymTable:
+    index: dict[str, int] = {}
+    norm_groups = []
+    for g in groups:
+        seen: list[str] = []
+        for w in g:
+            n = " ".join(normalize(w).split())
+            if n and n not in seen:
+                seen.append(n)
+        gi = len(norm_groups)
+        norm_groups.append(tuple(seen))
+        for n in seen:
+            index.setdefault(kata_to_hira(n), gi)
+    return SynonymTable(tuple(norm_groups), index, max((len(k) for k in index), default=0))
+
+
+EMPTY_SYNONYMS = SynonymTable((), {}, 0)
+
+
+def _word_boundary(text: str, i: int, j: int) -> bool:
+    """Latin synonyms only as whole words: PW must not match inside pwd."""
+    def latin(ch: str) -> bool:
+        return ch.isascii() and ch.isalnum()
+    if latin(text[i]) and i > 0 and latin(text[i - 1]):
+        return False
+    if latin(text[j - 1]) and j < len(text) and latin(text[j]):
+        return False
+    return True
+
+
+# --- parsing ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Unit:
+    """One thing the member asked about: a compound, a word or a synonym phrase."""
+
+    text: str                         # normalised, as typed
+    alternatives: tuple[str, ...] = ()  # normalised synonyms (not including text)
+    start: int = 0
+
+
+@dataclass(frozen=True)
+class Parsed:
+    text: str          # cleaned, as typed (shown back)
+    normalized: str    # normalize(text), whitespace collapsed
+    units: tuple[Unit, ...]
+    content_words: int  # number of content words: how "long" the query is
+
+    @property
+    def empty(self) -> bool:
+        return not self.units
+
+
+def parse(raw: str | None, synonyms: SynonymTable = EMPTY_SYNONYMS) -> Parsed:
+    text = clean(raw)
+    norm = " ".join(normalize(text).split())
+    return _parse(text, norm, synonyms)
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str, norm: str, synonyms: SynonymTable) -> Parsed:
+    toks = words(norm)
+    bounds = {w.start for w in toks} | {w.start + len(w.surface) for w in toks}
+    spans = synonyms.find(norm, bounds)
+    units: list[Unit] = []
+    for s, e, g in spans:
+        typed = norm[s:e]
+        units.append(Unit(typed, synonyms.alternatives(g, typed), s))
+    run: list[Word] = []
+
+    def flush():
+        if run:
+            units.append(Unit("".join(w.surface for w in run), (), run[0].start))
+            run.clear()
+
+    for w in toks:
+        end = w.start + len(w.surface)
+        if any(s < end and w.start < e for s, e, _ in spans) or not w.content:
+            flush()
+            continue
+        if not is_japanese(w.surface) and not w.surface.isalnum():
+            flush()
+            continue
+        joinable = w.pos in _COMPOUND_POS
+        if run and joinable and run[-1].pos in _COMPOUND_POS and run[-1].start + len(run[-1].surface) == w.start:
+            run.append(w)
+            continue
+        flush()
+        run.append(w)
+        if not joinable:
+            flush()
+    flush()
+    # Nothing but particles and stop words (「どうしたらいい？」): search them all
+    # rather than nothing, so that the member still sees something.
+    if not units:
+        units = [Unit(w.surface, (), w.start) for w in toks
+                 if w.surface.strip() and (is_japanese(w.surface) or w.surface.isalnum())]
+    units.sort(key=lambda u: u.start)
+    content = sum(1 for w in toks if w.content)
+    return Parsed(text, norm, tuple(units), content)
+
+
+# --- building the Whoosh query ------------------------------------------------
+
+def unit_terms(text: str) -> tuple[list[str], list[str]]:
+    """(word terms, bigram terms) of a unit's text."""
+    ws = words(text)
+    forms = [w.form for w in ws if w.content] or [w.form for w in ws if w.surface.strip()
+                                                  and (is_japanese(w.surface) or w.surface.isalnum())]
+    return _unique(forms), _unique(bigrams(text))
+
+
+def _unique(items: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def length_factor(parsed: Parsed, ranking: Ranking) -> float:
+    """Weight of the bigram and reading fields for a query this long."""
+    extra = max(0, parsed.content_words - ranking.short_words)
+    return 1.0 / (1.0 + ranking.ngram_decay * extra)
+
+
+def build(parsed: Parsed, lexicon: Lexicon, ranking: Ranking = DEFAULT) -> wq.Query:
+    """The Whoosh query for a parsed member query (NullQuery when nothing to search)."""
+    if parsed.empty:
+        return wq.NullQuery
+    lexicon = _Memo(lexicon)
+    n_docs = max(1, lexicon.doc_count())
+    # Drop too common terms only when something more telling is left.
+    max_df = ranking.max_df if _has_selective(parsed, lexicon, n_docs, ranking.max_df) else 1.0
+    ranking = replace(ranking, max_df=max_df) if max_df != ranking.max_df else ranking
+    factor = length_factor(parsed, ranking)
+    w = ranking.weights
+    clauses: list[wq.Query] = []
+    for unit in parsed.units:
+        alts = [(unit.text, 1.0)] + [(a, ranking.synonym) for a in unit.alternatives]
+        alt_queries = []
+        for i, (text, weight) in enumerate(alts):
+            q = _text_query(text, weight, lexicon, n_docs, factor, ranking, require_all=i > 0)
+            if q is not None:
+                alt_queries.append(q)
+        if len(alt_queries) == 1:
+            clauses.append(alt_queries[0])
+        elif alt_queries:
+            clauses.append(wq.DisjunctionMax(alt_queries))
+    reading_q = _reading_query(parsed, lexicon, n_docs, w.get(F.READING, 0) * factor, ranking)
+    if reading_q is not None:
+        clauses.append(reading_q)
+    fuzzy_q = _fuzzy_query(parsed, lexicon, ranking)
+    if fuzzy_q is not None:
+        clauses.append(fuzzy_q)
+    if not clauses:
+        return wq.NullQuery
+    return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
+
+
+class _Memo:
+    """A Lexicon that asks the real one once per term."""
+
+    def __init__(self, lexicon: Lexicon):
+        self.lexicon = lexicon
+        self.df: dict[tuple[str, str], int] = {}
+
+    def doc_count(self) -> int:
+        return self.lexicon.doc_count()
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        key = (field, text)
+        if key not in self.df:
+            self.df[key] = self.lexicon.doc_frequency(field, text)
+        return self.df[key]
+
+    def terms_within(self, field: str, text: str, maxdist: int, prefix: int) -> Iterable[str]:
+        return self.lexicon.terms_within(field, text, maxdist, prefix)
+
+
+def _has_selective(parsed: Parsed, lexicon: Lexicon, n_docs: int, max_df: float) -> bool:
+    if max_df >= 1.0:
+        return True
+    for unit in parsed.units:
+        forms, grams = unit_terms(unit.text)
+        for f, terms in ((F.BODY_WORDS, forms), (F.TITLE_WORDS, forms), (F.BODY_NGRAMS, grams)):
+            if any(0 < lexicon.doc_frequency(f, t) <= max_df * n_docs for t in terms):
+                return True
+    return False
+
+
+def _terms(pairs: list[tuple[str, str, float]], lexicon: Lexicon, n_docs: int, max_df: float) -> list[wq.Term]:
+    """Term queries for (field, text, boost), leaving out absent and too common terms."""
+    found = []
+    for field, text, boost in pairs:
+        if boost <= 0:
+            continue
+        df = lexicon.doc_frequency(field, text)
+        if df and df <= max_df * n_docs:
+            found.append(wq.Term(field, text, boost=boost))
+    return found
+
+
+def _text_query(text: str, weight: float, lexicon: Lexicon, n_docs: int, factor: float,
+                ranking: Ranking, require_all: bool = False) -> wq.Query | None:
+    """Terms of one unit or synonym. With `require_all` (a synonym of several
+    words, アカウント削除) every word must match: a part alone (アカウント) is
+    not the synonym."""
+    if require_all:
+        parts = [w for w in words(text) if w.content]
+        if len(parts) > 1:
+            clauses = [_text_query(w.surface, weight, lexicon, n_docs, factor, ranking) for w in parts]
+            if any(c is None for c in clauses):
+                return None
+            # The mean of the words, so that a synonym of several words does not
+            # outweigh a one-word one.
+            return wq.And(clauses, boost=1.0 / len(clauses))
+    forms, grams = unit_terms(text)
+    w = ranking.weights
+    pairs = [(f, t, w.get(f, 0) * weight) for t in forms for f in F.WORD_FIELDS]
+    if factor > 0.05:
+        pairs += [(f, g, w.get(f, 0) * weight * factor) for g in grams for f in F.NGRAM_FIELDS]
+    terms = _terms(pairs, lexicon, n_docs, ranking.max_df)
+    if not terms:
+        return None
+    n_terms = len(set(forms)) + (len(set(grams)) if factor > 0.05 else 0)
+    scale = 1.0 / max(1, n_terms) ** ranking.unit_norm
+    return _or(terms, scale)
+
+
+def _or(terms: list[wq.Term], scale: float = 1.0) -> wq.Query:
+    """Or of terms, scaled. (Whoosh ignores the boost of a compound query with a
+    single child, so a lone term carries the scale itself.)"""
+    if len(terms) == 1:
+        t = terms[0]
+        return wq.Term(t.fieldname, t.text, boost=t.boost * scale)
+    return wq.Or(terms, boost=scale)
+
+
+_KANA_RUN = re.compile(r"[\u3041-\u309fー]{3,}")
+
+
+def _reading_query(parsed: Parsed, lexicon: Lexicon, n_docs: int, weight: float,
+                   ranking: Ranking) -> wq.Query | None:
+    """Bigrams of what the member typed in hiragana (3+ characters in a row)
+    against the reading of titles and aliases: にだんかいにんしょう, じゅうしょへんこう.
+    Text typed in kanji or katakana is matched better by the other fields."""
+    if weight <= 0.05:
+        return None
+    if ranking.reading_all:
+        from .analysis import reading_bigrams
+
+        grams = _unique(reading_bigrams(parsed.normalized))
+    else:
+        grams = _unique(g for run in _KANA_RUN.findall(kata_to_hira(parsed.normalized)) if not _is_grammar(run)
+                        for g in bigrams(run))
+    terms = _terms([(F.READING, g, weight) for g in grams], lexicon, n_docs, ranking.max_df)
+    if not terms:
+        return None
+    scale = 1.0 / max(1, len(grams)) ** ranking.unit_norm
+    return _or(terms, scale)
+
+
+def _is_grammar(run: str) -> bool:
+    """A hiragana run that Sudachi reads as particles and endings only (のですが, ください)."""
+    return not any(w.content for w in words(run)) and all(w.pos in ("助詞", "助動詞", "動詞", "形容詞", "接尾辞")
+                                                            for w in words(run))
+
+
+def latin_words(parsed: Parsed) -> list[str]:
+    return _unique(t for t in re.findall(r"[a-z][a-z0-9'.-]*", parsed.normalized) if len(t) >= 3)
+
+
+def corrections(word: str, lexicon: Lexicon) -> list[str]:
+    """Index words one or two edits from an unknown Latin word, most frequent first.
+
+    One edit for words of 3–7 letters, two for longer ones (as Elasticsearch's
+    AUTO fuzziness); the first letter must match (prefix 1) to keep it fast
+    and sane, two letters for words of 6+ letters.
+    """
+    if not _LATIN_WORD.match(word) or len(word) < 3:
+        return []
+    if any(lexicon.doc_frequency(f, word) for f in F.WORD_FIELDS):
+        return []
+    maxdist = 1 if len(word) < 8 else 2
+    prefix = 1 if len(word) < 6 else 2
+    found: dict[str, int] = {}
+    for f in F.WORD_FIELDS:
+        for cand in lexicon.terms_within(f, word, maxdist, prefix):
+            if cand != word and _LATIN_WORD.match(cand):
+                found[cand] = found.get(cand, 0) + lexicon.doc_frequency(f, cand)
+    return sorted(found, key=lambda c: (-found[c], c))
+
+
+def _fuzzy_query(parsed: Parsed, lexicon: Lexicon, ranking: Ranking) -> wq.Query | None:
+    clauses = []
+    for word in latin_words(parsed):
+        for cand in corrections(word, lexicon)[:2]:
+            for f in F.WORD_FIELDS:
+                boost = ranking.weights.get(f, 0) * ranking.fuzzy
+                if boost > 0 and lexicon.doc_frequency(f, cand):
+                    clauses.append(wq.Term(f, cand, boost=boost))
+    if not clauses:
+        return None
+    return _or(clauses)
+
+
+def did_you_mean(parsed: Parsed, lexicon: Lexicon) -> str | None:
+    """The query with unknown Latin words replaced by their best correction."""
+    text = parsed.text
+    changed = False
+    for word in latin_words(parsed):
+        fixes = corrections(word, lexicon)
+        if fixes:
+            text, n = re.subn(re.escape(word), fixes[0], text, flags=re.I)
+            if n == 0:
+                text = normalize(text).replace(word, fixes[0])
+            changed = True
+    return text if changed else None
+
+
+def highlight_terms(parsed: Parsed) -> list[str]:
+    """Strings to mark in an excerpt: what was typed, its word forms and synonyms."""
+    out: list[str] = []
+    for unit in parsed.units:
+        out.append(unit.text)
+        out.extend(unit.alternatives)
+        for w in words(unit.text):
+            if w.content:
+                out.extend((w.surface, w.form))
+                stem = re.match(r"^[\u3400-\u9fff]+", w.surface)
+                if stem and w.pos in ("動詞", "形容詞") and stem.group(0) != w.surface:
+                    out.append(stem.group(0))  # 届か → 届, to mark 届きません
+    return [t for t in _unique(fold(t) for t in out if t.strip()) if len(t) >= 2 or is_japanese(t) and not _kana_only(t)]
+
+
+def _kana_only(t: str) -> bool:
+    return all("\u3041" <= ch <= "\u30ff" for ch in t)

@@ -1,0 +1,95 @@
+"""Ranking parameters and the scoring model: one place for every number that
+decides the order of search results.
+
+The defaults were tuned on eval/queries.jsonl and eval/long-queries.jsonl as
+a whole (never per query); `helpcenter eval` measures them. Field weights are
+keyed by the names in `fields`, so a renamed field cannot silently lose its
+weight.
+
+Scoring is BM25 per field, summed over fields (Whoosh's BM25F), but with the
+Robertson–Spärck Jones idf `log(1 + (N - n + .5) / (n + .5))` instead of
+Whoosh's `log(N / (n + 1)) + 1`: Whoosh's floor of 1 lets a word that is in
+every entry (2段階認証 in a help center about it) outweigh the one rare word that
+tells entries apart, which long questions suffer from most.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from math import log
+
+from whoosh import scoring
+
+from . import fields as F
+
+
+def _default_weights() -> dict[str, float]:
+    return {
+        F.TITLE_WORDS: 3.0, F.ALIASES_WORDS: 2.0, F.BODY_WORDS: 1.0, F.CATEGORY_WORDS: 0.5,
+        F.TITLE_NGRAMS: 1.0, F.ALIASES_NGRAMS: 0.8, F.BODY_NGRAMS: 0.3,
+        F.READING: 0.6,
+    }
+
+
+def _default_b() -> dict[str, float]:
+    return {F.TITLE_WORDS: 0.5, F.TITLE_NGRAMS: 0.5, F.ALIASES_WORDS: 0.5, F.ALIASES_NGRAMS: 0.5,
+            F.READING: 0.5, F.CATEGORY_WORDS: 0.3}
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Everything tunable about turning a query into an order of entries."""
+
+    weights: dict[str, float] = field(default_factory=_default_weights)
+    # BM25 saturation and length normalisation (per field where given).
+    k1: float = 1.2
+    b: float = 0.75
+    field_b: dict[str, float] = field(default_factory=_default_b)
+    # A synonym counts this much of the word the member typed.
+    synonym: float = 0.8
+    # A Latin word corrected by edit distance (Authenticater→authenticator).
+    fuzzy: float = 0.7
+    # Bigram and reading fields help short colloquial queries and hurt long
+    # questions: their weight is multiplied by 1 / (1 + decay * extra words),
+    # extra words being the query's content words beyond `short_words`.
+    short_words: int = 3
+    ngram_decay: float = 0.5
+    # Terms in more than this share of the entries say nothing about any one
+    # entry; they are dropped (unless they are all the query has). Also saves time.
+    max_df: float = 0.5
+    # Unit weight = 1 / terms ** unit_norm: a long compound (2段階認証: 3 words,
+    # 4 bigrams) should not outweigh a short word (解除) just by its many terms.
+    unit_norm: float = 0.5
+    # Reading bigrams of the whole query (True) or only of what was typed in hiragana.
+    reading_all: bool = True
+    # Results scoring below this share of the best one are not listed.
+    min_relative: float = 0.2
+
+    def with_(self, **changes) -> "Ranking":
+        weights = {**self.weights, **changes.pop("weights", {})}
+        field_b = {**self.field_b, **changes.pop("field_b", {})}
+        return replace(self, weights=weights, field_b=field_b, **changes)
+
+
+DEFAULT = Ranking()
+
+
+class _Scorer(scoring.BM25FScorer):
+    def __init__(self, searcher, fieldname, text, B, K1, qf=1):
+        super().__init__(searcher, fieldname, text, B, K1, qf=qf)
+        parent = searcher.get_parent()
+        n = parent.doc_frequency(fieldname, text)
+        dc = parent.doc_count_all()
+        self.idf = log(1 + (dc - n + 0.5) / (n + 0.5))
+
+
+class Weighting(scoring.BM25F):
+    """BM25F with a non-negative, floor-free idf (see the module docstring)."""
+
+    def __init__(self, ranking: Ranking = DEFAULT):
+        super().__init__(B=ranking.b, K1=ranking.k1,
+                         **{f"{name}_B": value for name, value in ranking.field_b.items()})
+
+    def scorer(self, searcher, fieldname, text, qf=1):
+        if not searcher.schema[fieldname].scorable:
+            return scoring.WeightScorer.for_(searcher, fieldname, text)
+        return _Scorer(searcher, fieldname, text, self._field_B.get(fieldname, self.B), self.K1, qf=qf)

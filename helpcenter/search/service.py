@@ -1,0 +1,361 @@
+"""Search as the rest of the application sees it: `search()`, `suggest()` and
+`wizard_matches()` over one index generation. No Flask here; the pages, the
+JSON API and the chatbot all call these functions.
+
+* Results are ranked by `query.build` + `ranking.Weighting`, run by
+  `scorer` (same scores as Whoosh's matchers, a fraction of the time); at most
+  MAX_RESULTS are listed, and entries scoring below `min_relative` of the best
+  are left out (an OR query matches almost everything faintly).
+* A per-process LRU cache keyed by (normalised query, category, page,
+  per_page, generation) makes a repeated query cost a dictionary lookup; a new
+  generation never sees old results. `set_cache_size()` (the web layer calls
+  it with SEARCH_CACHE_SIZE) sizes it; 0 disables it.
+* Per-generation data (synonym table, suggestion list, wizard terms) is built
+  on first use and dropped with the generation.
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import OrderedDict
+from dataclasses import dataclass, replace
+from math import log
+from typing import Any, Iterable
+
+from whoosh import query as wq
+
+from ..pagination import Pagination, PageOutOfRange
+from . import fields as F
+from . import scorer
+from .analysis import bigrams, fold, words
+from .highlight import make_excerpt
+from .query import (SynonymTable, build, clean, did_you_mean, highlight_terms, normalized_query, parse,
+                    Parsed)
+from .ranking import DEFAULT, Ranking, Weighting
+
+MAX_RESULTS = 100
+SUGGEST_LIMIT = 8
+EXCERPT_CHARS = 120
+
+
+class UnknownCategory(ValueError):
+    """The category filter names no category of this generation."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    number: int
+    title: str
+    url: str
+    score: float
+    excerpt: str       # plain text around the matched words
+    excerpt_html: str  # the same, escaped, with <mark> around matched words
+    categories: tuple[str, ...]  # the entry's own category slugs, primary first
+    updated: int       # epoch seconds (UTC)
+    published: int
+    doc: dict          # all stored fields
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str         # as typed, cleaned (no control characters, at most 200 characters)
+    normalized: str    # the form it was searched and cached by
+    total: int
+    page: int
+    pages: int
+    per_page: int
+    hits: tuple[Hit, ...]
+    suggestion: str | None  # 「もしかして」: a corrected query, when this one found little
+
+
+# --- the results cache --------------------------------------------------------
+
+class _LRU:
+    def __init__(self, size: int):
+        self.size = size
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key):
+        with self._lock:
+            value = self._data.get(key)
+            if value is None:
+                self.misses += 1
+                return None
+            self._data.move_to_end(key)
+            self.hits += 1
+            return value
+
+    def put(self, key, value) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self.hits = self.misses = 0
+
+
+_cache = _LRU(512)
+
+
+def set_cache_size(size: int) -> None:
+    _cache.size = max(0, int(size))
+    if _cache.size == 0:
+        _cache.clear()
+
+
+def cache_stats() -> dict[str, int]:
+    return {"size": _cache.size, "entries": len(_cache._data), "hits": _cache.hits, "misses": _cache.misses}
+
+
+def clear_cache() -> None:
+    _cache.clear()
+
+
+# --- per-generation data ------------------------------------------------------
+
+class _GenData:
+    def __init__(self, gen):
+        self.synonyms = SynonymTable.from_groups(gen.synonyms)
+        self._suggest: list[tuple[int, str, str, tuple[str, ...]]] | None = None
+        self._wizards: list[tuple[Any, set[str], set[str]]] | None = None
+        self._postings: dict[tuple, scorer.Postings] = {}
+        self._categories: dict[str, set[int]] = {}
+        self.lock = threading.Lock()
+
+    def postings(self, ranking: Ranking) -> scorer.Postings:
+        key = (ranking.k1, ranking.b, tuple(sorted(ranking.field_b.items())))
+        p = self._postings.get(key)
+        if p is None:
+            with self.lock:
+                p = self._postings.setdefault(key, scorer.Postings(ranking))
+        return p
+
+    def category_docs(self, searcher, slug: str) -> set[int]:
+        docs = self._categories.get(slug)
+        if docs is None:
+            docs = set(searcher.docs_for_query(wq.Term(F.CATEGORIES, slug)))
+            self._categories[slug] = docs
+        return docs
+
+
+_gen_data: "weakref.WeakKeyDictionary[Any, _GenData]" = weakref.WeakKeyDictionary()
+_gen_lock = threading.Lock()
+
+
+def _data(gen) -> _GenData:
+    d = _gen_data.get(gen)
+    if d is None:
+        with _gen_lock:
+            d = _gen_data.get(gen)
+            if d is None:
+                d = _GenData(gen)
+                _gen_data[gen] = d
+    return d
+
+
+class SearcherLexicon:
+    """The query builder's Lexicon over a Whoosh searcher."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.reader = searcher.reader()
+
+    def doc_count(self) -> int:
+        return self.searcher.doc_count_all()
+
+    def doc_frequency(self, field: str, text: str) -> int:
+        return self.searcher.doc_frequency(field, text)
+
+    def terms_within(self, field: str, text: str, maxdist: int, prefix: int) -> Iterable[str]:
+        return self.reader.terms_within(field, text, maxdist, prefix=prefix)
+
+
+# --- search -------------------------------------------------------------------
+
+def parse_query(gen, query: str) -> Parsed:
+    return parse(query, _data(gen).synonyms)
+
+
+def rank(gen, parsed: Parsed, category: str | None = None, ranking: Ranking = DEFAULT,
+         searcher=None, limit: int = MAX_RESULTS) -> list[tuple[int, float]]:
+    """(docnum, score) of the matching entries, best first, after the relative cut-off."""
+    if parsed.empty:
+        return []
+    searcher = searcher or gen.searcher()
+    q = build(parsed, SearcherLexicon(searcher), ranking)
+    if q is wq.NullQuery:
+        return []
+    data = _data(gen)
+    try:
+        acc = scorer.scores(q, searcher, data.postings(ranking))
+        top = scorer.top(acc, limit, data.category_docs(searcher, category) if category else None)
+    except scorer.Unsupported:  # a query shape our scorer does not run: Whoosh's own matchers
+        flt = wq.Term(F.CATEGORIES, category) if category else None
+        results = searcher.search(q, limit=limit, filter=flt)
+        top = [(docnum, score) for score, docnum in results.top_n]
+    if not top:
+        return []
+    best = top[0][1]
+    return [(d, s) for d, s in top if s >= best * ranking.min_relative]
+
+
+def search(gen, query: str, page: int = 1, per_page: int = 10, category: str | None = None) -> SearchResult:
+    """One page of results for a member's query (any string is safe).
+
+    Raises PageOutOfRange for a page past the last (page 1 always exists) and
+    UnknownCategory for a category slug the generation does not have.
+    """
+    if category and category not in gen.categories:
+        raise UnknownCategory(category)
+    if page < 1 or per_page < 1:
+        raise PageOutOfRange(page)
+    text = clean(query)
+    norm = normalized_query(text)
+    key = (norm, category or "", page, per_page, gen.name)
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached if cached.query == text else replace(cached, query=text)
+    parsed = parse_query(gen, text)
+    ranked = rank(gen, parsed, category)
+    pager = Pagination(len(ranked), page, per_page)  # raises PageOutOfRange
+    searcher = gen.searcher()
+    terms = highlight_terms(parsed)
+    hits = tuple(_hit(searcher.stored_fields(docnum), score, terms)
+                 for docnum, score in ranked[pager.offset:pager.offset + per_page])
+    suggestion = _suggestion(gen, parsed, len(ranked), searcher)
+    result = SearchResult(text, norm, len(ranked), page, pager.pages, per_page, hits, suggestion)
+    _cache.put(key, result)
+    return result
+
+
+def _hit(doc: dict, score: float, terms: list[str]) -> Hit:
+    ex = make_excerpt(doc.get(F.PLAIN, ""), terms, EXCERPT_CHARS)
+    number = int(doc[F.NUMBER])
+    return Hit(number=number, title=doc[F.TITLE], url=f"/faq/{number}", score=round(score, 4),
+               excerpt=ex.text, excerpt_html=ex.html,
+               categories=tuple(s for s in doc.get(F.CATEGORY_LIST, "").split(",") if s),
+               updated=int(doc.get(F.UPDATED, 0)), published=int(doc.get(F.PUBLISHED, 0)), doc=doc)
+
+
+def _suggestion(gen, parsed: Parsed, total: int, searcher) -> str | None:
+    """「もしかして」: the query with Latin words the index does not know replaced
+    by their closest index word (results already include those words, so the
+    link mostly tells the member how it is spelt)."""
+    if parsed.empty:
+        return None
+    fixed = did_you_mean(parsed, SearcherLexicon(searcher))
+    if fixed and normalized_query(fixed) != parsed.normalized:
+        return fixed
+    return None
+
+
+# --- find-as-you-type ---------------------------------------------------------
+
+def _suggest_list(gen) -> list[tuple[int, str, str, tuple[str, ...]]]:
+    d = _data(gen)
+    if d._suggest is None:
+        with d.lock:
+            if d._suggest is None:
+                rows = []
+                for doc in gen.searcher().all_stored_fields():
+                    aliases = tuple(fold(a) for a in (doc.get(F.ALIASES) or "").split("\n") if a.strip())
+                    rows.append((int(doc[F.NUMBER]), doc[F.TITLE], fold(doc[F.TITLE]), aliases))
+                rows.sort(key=lambda r: r[0])
+                d._suggest = rows
+    return d._suggest
+
+
+def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
+    """Questions matching what the member has typed so far: [{"number","title","url"}].
+
+    Titles containing the typed text come first (those starting with it
+    before the rest), then aliases containing it, then titles and aliases
+    sharing most of its character bigrams (for typos and word order).
+    """
+    text = fold(clean(prefix)).strip()
+    if not text or limit < 1:
+        return []
+    scored: list[tuple[float, int, str]] = []
+    grams = set(bigrams(text)) if len(text) >= 2 else set()
+    for number, title, ftitle, faliases in _suggest_list(gen):
+        if ftitle.startswith(text):
+            s = 4.0
+        elif text in ftitle:
+            s = 3.0
+        elif any(text in a for a in faliases):
+            s = 2.0
+        elif len(grams) >= 2:
+            have = set(bigrams(ftitle)).union(*(bigrams(a) for a in faliases)) if faliases else set(bigrams(ftitle))
+            overlap = len(grams & have) / len(grams)
+            if overlap < 0.6:
+                continue
+            s = overlap
+        else:
+            continue
+        scored.append((s, number, title))
+    scored.sort(key=lambda t: (-t[0], len(t[2]), t[1]))
+    return [{"number": n, "title": t, "url": f"/faq/{n}"} for _, n, t in scored[:limit]]
+
+
+# --- wizards ------------------------------------------------------------------
+
+def _wizard_terms(gen) -> list[tuple[Any, set[str], set[str]]]:
+    d = _data(gen)
+    if d._wizards is None:
+        rows = []
+        for w in gen.wizards.values():
+            text = "\n".join((w.title, w.description, *w.keywords))
+            rows.append((w, {x.form for x in words(text) if x.content}, set(bigrams(text))))
+        d._wizards = rows
+    return d._wizards
+
+
+def wizard_matches(gen, query: str, limit: int = 2, threshold: float = 0.5) -> list:
+    """Wizards whose title, description and keywords cover the query well.
+
+    Each query unit (a compound, a word or a synonym phrase) counts with its
+    idf in the index, so words every entry has (2段階認証 here) decide little;
+    a unit counts as covered when the wizard has one of its words, or, for
+    compounds Sudachi keeps whole, all of its bigrams. A wizard is offered when
+    covered units weigh at least `threshold` of the query.
+    """
+    parsed = parse_query(gen, query)
+    if parsed.empty or not gen.wizards:
+        return []
+    searcher = gen.searcher()
+    n_docs = max(1, searcher.doc_count_all())
+
+    def idf(form: str) -> float:
+        df = max(searcher.doc_frequency(F.BODY_WORDS, form), searcher.doc_frequency(F.TITLE_WORDS, form))
+        return log(1 + (n_docs - df + 0.5) / (df + 0.5))
+
+    units = []
+    for u in parsed.units:
+        alts = []
+        for text in (u.text, *u.alternatives):
+            forms = {x.form for x in words(text) if x.content}
+            alts.append((forms, set(bigrams(text))))
+        weight = max((idf(f) for forms, _ in alts for f in forms), default=0.5)
+        units.append((weight, alts))
+    total = sum(w for w, _ in units) or 1.0
+    out = []
+    for wizard, wforms, wgrams in _wizard_terms(gen):
+        covered = sum(w for w, alts in units
+                      if any(forms & wforms or (grams and grams <= wgrams) for forms, grams in alts))
+        if covered / total >= threshold:
+            out.append((covered / total, wizard))
+    out.sort(key=lambda t: -t[0])
+    return [w for _, w in out[:limit]]
+
+
+def searcher_for(gen, ranking: Ranking):
+    """A searcher with a non-default ranking (evaluation and tuning); close it after use."""
+    return gen.index.searcher(weighting=Weighting(ranking))

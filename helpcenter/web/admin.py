@@ -1,0 +1,219 @@
+"""The editors' dashboard under /admin: login, report pages and CSV exports.
+
+Thin views over helpcenter.analytics.reports. One shared password
+(HELPCENTER_ADMIN_PASSWORD; empty disables the dashboard). A login lasts
+SESSION_HOURS from the moment of logging in, however active the editor is.
+Failed logins are counted in the database per salted client hash, so
+LOGIN_RATE_LIMIT holds across workers and machines. Without a login every page
+redirects to the login form and every CSV answers 401.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import time
+from datetime import datetime, timedelta, timezone
+
+from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request, session,
+                   url_for)
+
+from ..analytics import charts, logins, reports
+from ..search.store import NoIndex
+from .extensions import engine, generation
+from .views_common import safe_next
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+SESSION_KEY = "admin_since"
+DEFAULT_DAYS = 30
+PAGES = (  # endpoint, navigation label
+    ("admin.overview", "概要"),
+    ("admin.searches", "検索"),
+    ("admin.feedback", "回答の評価"),
+    ("admin.wizards", "診断ツール"),
+    ("admin.chat", "チャット"),
+)
+
+
+@bp.record_once
+def _configure(state) -> None:
+    app = state.app
+    # only the editors' session is permanent; members' sessions (CSRF token) end with the browser
+    app.permanent_session_lifetime = timedelta(hours=app.config["HELPCENTER_SESSION_HOURS"])
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+
+
+def _logged_in() -> bool:
+    since = session.get(SESSION_KEY)
+    if not isinstance(since, (int, float)) or not current_app.config["HELPCENTER_ADMIN_PASSWORD"]:
+        return False
+    return 0 <= time.time() - since < current_app.config["HELPCENTER_SESSION_HOURS"] * 3600
+
+
+@bp.before_request
+def _require_login():
+    if request.endpoint in ("admin.login", "admin.login_post"):
+        return None
+    if _logged_in():
+        return None
+    session.pop(SESSION_KEY, None)
+    if request.path.endswith(".csv"):
+        return Response("ログインが必要です。/admin/login からログインしてください。\n", 401,
+                        {"Content-Type": "text/plain; charset=utf-8"})
+    return redirect(url_for("admin.login", next=request.full_path.rstrip("?")), code=303)
+
+
+@bp.after_request
+def _private(response):
+    # reports and the login form are for editors only: not cached, not indexed, not framed
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["X-Frame-Options"] = "DENY"
+    return response
+
+
+# --- login ----------------------------------------------------------------------
+
+def _client() -> str:
+    """The client for the rate limit: a salted hash of its address, never the address itself."""
+    key = f"admin-login:{current_app.secret_key}".encode()
+    return hmac.new(key, (request.remote_addr or "-").encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _limit() -> tuple[int, int]:
+    try:
+        return logins.parse_limit(current_app.config["HELPCENTER_LOGIN_RATE_LIMIT"])
+    except ValueError:
+        return 5, 300  # a typo in the setting must not open the door
+
+
+def _login_page(error: str | None = None, code: int = 200, **extra):
+    return render_template("admin/login.html", error=error,
+                           enabled=bool(current_app.config["HELPCENTER_ADMIN_PASSWORD"]),
+                           next=safe_next(request.values.get("next"), url_for("admin.overview")), **extra), code
+
+
+@bp.route("/login", methods=["GET"])
+def login():
+    if not current_app.config["HELPCENTER_ADMIN_PASSWORD"]:
+        return _login_page(code=403)
+    if _logged_in():
+        return redirect(url_for("admin.overview"), code=303)
+    return _login_page(logged_out=request.args.get("logged_out") == "1")
+
+
+@bp.route("/login", methods=["POST"])
+def login_post():
+    expected = current_app.config["HELPCENTER_ADMIN_PASSWORD"]
+    if not expected:
+        return _login_page(code=403)
+    client, (count, seconds) = _client(), _limit()
+    eng = engine()
+    if logins.recent_failures(eng, client, seconds) >= count:
+        oldest = logins.oldest_recent_failure(eng, client, seconds)
+        wait = seconds if oldest is None else seconds - (datetime.now(timezone.utc) - oldest).total_seconds()
+        minutes = max(1, math.ceil(wait / 60))
+        body, code = _login_page(
+            f"ログインに続けて失敗したため、しばらくログインできません。約{minutes}分後にもう一度お試しください。", 429)
+        return body, code, {"Retry-After": str(max(1, math.ceil(wait)))}
+    password = request.form.get("password", "")
+    if not hmac.compare_digest(password.encode("utf-8", "replace"), expected.encode("utf-8")):
+        logins.record_failure(eng, client)
+        return _login_page("パスワードが違います。", 401)
+    logins.clear_failures(eng, client)
+    session.clear()  # a fresh session: nothing carried over from before the login
+    session.permanent = True
+    session[SESSION_KEY] = time.time()
+    target = safe_next(request.form.get("next"), url_for("admin.overview"))
+    if not target.startswith("/admin/") or target.startswith("/admin/login"):
+        target = url_for("admin.overview")
+    return redirect(target, code=303)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    session.clear()
+    return redirect(url_for("admin.login", logged_out=1), code=303)
+
+
+# --- report pages ---------------------------------------------------------------
+
+def _period() -> reports.Period:
+    raw = request.args.get("days", "")
+    days = int(raw) if raw.isascii() and raw.isdigit() and int(raw) in reports.PERIODS else DEFAULT_DAYS
+    return reports.Period.ending_now(days)
+
+
+def _labels() -> reports.Labels:
+    try:
+        return reports.Labels.from_generation(generation())
+    except NoIndex:
+        return reports.Labels()
+
+
+def _page(template: str, names: tuple[str, ...], **extra):
+    period, labels = _period(), _labels()
+    tables = {name: reports.build(name, engine(), period, labels) for name in names}
+    return render_template(template, period=period, periods=reports.PERIODS, tables=tables, pages=PAGES, **extra)
+
+
+@bp.route("/")
+def overview():
+    period = _period()
+    o = reports.overview(engine(), period)
+    days = [d["day"].strftime("%m/%d") for d in o.daily]
+    chart_svgs = {
+        "views": charts.bar_chart("chart-views", "FAQの閲覧数（日別）", days,
+                                  charts.Series("閲覧", [d["views"] for d in o.daily])),
+        "searches": charts.bar_chart("chart-searches", "検索回数（日別）", days,
+                                     charts.Series("検索", [d["searches"] for d in o.daily])),
+        "rates": charts.line_chart("chart-rates", "割合の推移（日別）", days, [
+            charts.Series("検索結果0件", [d["zero_result_rate"] for d in o.daily]),
+            charts.Series("役に立った", [d["helpful_rate"] for d in o.daily]),
+            charts.Series("チャット回答不可", [d["fallback_rate"] for d in o.daily]),
+        ]),
+    }
+    return _page("admin/overview.html", ("daily",), overview=o, charts=chart_svgs)
+
+
+@bp.route("/searches")
+def searches():
+    return _page("admin/tables.html", ("queries", "zero_results", "no_clicks"), heading="検索")
+
+
+@bp.route("/feedback")
+def feedback():
+    return _page("admin/tables.html", ("least_helpful", "feedback_comments"), heading="回答の評価")
+
+
+@bp.route("/wizards")
+def wizards():
+    period, labels = _period(), _labels()
+    funnels = reports.wizard_funnels(engine(), period, labels)
+    return _page("admin/wizards.html", ("wizard_summary",), funnels=funnels)
+
+
+@bp.route("/chat")
+def chat():
+    return _page("admin/tables.html", ("chat_replies", "chat_fallbacks"), heading="チャット")
+
+
+@bp.route("/<path:rest>")
+def unknown(rest: str):
+    # reached only after the login check, so unknown /admin URLs reveal nothing either
+    abort(404)
+
+
+@bp.route("/<name>.csv")
+def export(name: str):
+    if name not in reports.TABLES:
+        abort(404)
+    period = _period()
+    table = reports.build(name, engine(), period, _labels())
+    filename = f"helpcenter-{name}-{period.today:%Y%m%d}-{period.days}d.csv"
+    return Response(reports.to_csv(table).encode("utf-8"), 200, {
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    })

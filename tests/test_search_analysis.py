@@ -1,0 +1,93 @@
+"""Text analysis: normalisation and the three term views, index and query alike."""
+import pickle
+
+from helpcenter.search import analysis as A
+from helpcenter.search.fields import build_schema
+
+
+def test_half_and_full_width_normalise_to_the_same_text():
+    assert A.normalize("ｽﾏﾎ") == A.normalize("スマホ") == "スマホ"
+    assert A.normalize("２段階認証") == "2段階認証"
+    assert A.normalize("ＳＭＳ") == A.normalize("sms") == "sms"
+    assert A.normalize("ﾆﾝｼｮｳｺｰﾄﾞ") == "ニンショウコード"
+
+
+def test_case_is_folded():
+    assert A.morph_terms("Google AUTHENTICATOR") == A.morph_terms("google authenticator")
+
+
+def test_katakana_and_hiragana_give_the_same_bigrams():
+    assert A.bigrams("スマホ") == A.bigrams("すまほ") == ["すま", "まほ"]
+
+
+def test_kanji_numerals_before_counters_become_digits():
+    assert A.normalize("二段階認証") == "2段階認証"
+    assert A.normalize("二要素認証") == A.normalize("2要素認証")
+    assert A.bigrams("二段階認証") == A.bigrams("２段階認証")
+    # Not a count: left alone.
+    assert A.normalize("一部の機能") == "一部の機能"
+    assert A.normalize("統一") == "統一"
+
+
+def test_counter_ka_variants_are_one_form():
+    assert A.normalize("3ヶ月") == A.normalize("3カ月") == A.normalize("3か月") == "3か月"
+
+
+def test_trailing_long_vowel_of_long_katakana_words_is_optional():
+    assert A.bigrams("サーバー") == A.bigrams("サーバ")
+    assert A.morph_terms("ユーザー") == A.morph_terms("ユーザ")
+    assert A.bigrams("キー") == ["きー"]  # short words keep it
+
+
+def test_long_vowel_lookalikes_after_kana_become_the_mark():
+    assert A.normalize("メ-ル") == A.normalize("メ〜ル") == "メール"
+
+
+def test_orthographic_variants_share_a_word_term():
+    assert A.morph_terms("引継ぎ") == A.morph_terms("引き継ぎ")
+    assert A.morph_terms("グーグル") == ["google"]
+
+
+def test_inflections_share_the_dictionary_form():
+    assert "届く" in A.morph_terms("届きません")
+    assert "届く" in A.morph_terms("届かない")
+
+
+def test_particles_and_light_words_are_not_terms():
+    terms = A.morph_terms("コードが違うって出る")
+    assert terms == ["コード", "違う", "出る"]
+
+
+def test_compound_parts_are_found_through_bigrams():
+    assert A.morph_terms("バックアップキー") == ["バックアップキー"]
+    assert "ばっ" in A.bigrams("バックアップキー") and "っぷ" in A.bigrams("バックアップキー")
+
+
+def test_reading_bigrams_let_kana_typing_find_kanji():
+    assert set(A.reading_bigrams("二段階認証")) >= set(A.bigrams("にだんかいにんしょう"))
+
+
+def test_lone_surrogates_control_characters_and_emoji_are_safe():
+    text = "\ud800認証\x00コード\x1b😀\u202e"
+    assert "\ud800" not in A.normalize(text)
+    assert "\x00" not in A.normalize(text)
+    assert A.morph_terms(text) == ["認証", "コード"]
+    assert A.bigrams("😀😀") == []
+
+
+def test_very_long_text_is_analysed_in_chunks():
+    text = "2段階認証の設定を変更します。" * 2000
+    terms = A.morph_terms(text)
+    assert terms.count("変更") == 2000
+
+
+def test_words_carry_offsets_into_the_normalised_text():
+    norm = A.normalize("スマホ 機種変更")
+    for w in A.words(norm):
+        assert norm[w.start:w.start + len(w.surface)] == w.surface
+
+
+def test_analyzers_survive_pickling_into_the_index():
+    schema = build_schema()
+    again = pickle.loads(pickle.dumps(schema))
+    assert [t.text for t in again["title_words"].analyzer("機種変更")] == ["機種", "変更"]

@@ -1,0 +1,155 @@
+"""The search service over the real content's index: results, paging, filter,
+cache, suggestions and wizard matching (no Flask)."""
+import time
+
+import pytest
+
+from helpcenter.pagination import PageOutOfRange
+from helpcenter.search import indexer, service
+from helpcenter.search.store import Generation
+
+NASTY = ["", " ", "\x00\x01", "\ud800\udfff\ud800", "😀" * 300, "a" * 10_000, 'title:"x" AND (y OR z*)',
+         "*", "?", "~", "^", "[", "{", "\\", "'", '"', "NOT", "AND OR NOT", "<script>alert(1)</script>",
+         "１２３４５６７８９０", "ｱｲｳｴｵ", "　", "\u202e\u200b", "%00", "../../etc/passwd"]
+
+
+@pytest.fixture
+def gen(built_index):
+    g = Generation(indexer.current_generation(built_index.parent))
+    service.clear_cache()
+    yield g
+    g.close()
+
+
+def numbers(result):
+    return [h.number for h in result.hits]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("コードが違うって出る", 3822),
+    ("メール来ない", 3821),
+    ("二段階認証 解除", 3814),
+    ("ｽﾏﾎ 機種変更", 3820),
+    ("Authenticater バックアップ", 3816),
+    ("バックアップキー", 3816),
+    ("にだんかいにんしょう", 3830),
+])
+def test_members_phrasings_find_the_entry_in_the_top_three(gen, query, expected):
+    assert expected in numbers(service.search(gen, query))[:3]
+
+
+def test_hits_carry_what_pages_api_and_chat_need(gen):
+    result = service.search(gen, "バックアップキー")
+    hit = next(h for h in result.hits if h.number == 3816)
+    assert hit.url == "/faq/3816" and hit.title.startswith("アプリ(Google Authenticator")
+    assert hit.categories == ("two-factor/other", "two-factor/glossary")
+    assert hit.updated > hit.published > 1_600_000_000
+    assert "<mark>バックアップキー</mark>" in hit.excerpt_html
+    assert "<mark>" not in hit.excerpt and "バックアップキー" in hit.excerpt
+    assert hit.doc["number"] == "3816" and hit.score > 0
+    assert result.query == "バックアップキー" and result.normalized == "バックアップキー"
+
+
+def test_excerpt_html_escapes_the_answer_and_the_query(gen):
+    result = service.search(gen, "<script>alert(1)</script> 認証")
+    for hit in result.hits:
+        assert "<script" not in hit.excerpt_html
+        assert hit.excerpt_html.replace("<mark>", "").replace("</mark>", "").count("<") == 0
+
+
+def test_paging_splits_the_ranked_list(gen):
+    first = service.search(gen, "2段階認証", page=1, per_page=5)
+    assert first.total > 10 and first.pages == -(-first.total // 5)
+    second = service.search(gen, "2段階認証", page=2, per_page=5)
+    assert len(first.hits) == 5 and not set(numbers(first)) & set(numbers(second))
+    last = service.search(gen, "2段階認証", page=first.pages, per_page=5)
+    assert 1 <= len(last.hits) <= 5
+
+
+def test_page_past_the_last_raises(gen):
+    total_pages = service.search(gen, "2段階認証").pages
+    with pytest.raises(PageOutOfRange):
+        service.search(gen, "2段階認証", page=total_pages + 1)
+    with pytest.raises(PageOutOfRange):
+        service.search(gen, "2段階認証", page=0)
+
+
+def test_a_query_with_no_results_has_one_empty_page(gen):
+    result = service.search(gen, "😀😀😀")
+    assert (result.total, result.page, result.pages, result.hits) == (0, 1, 1, ())
+    with pytest.raises(PageOutOfRange):
+        service.search(gen, "😀😀😀", page=2)
+
+
+def test_category_filter_keeps_entries_of_that_category_and_its_children(gen):
+    everything = service.search(gen, "変更")
+    login = service.search(gen, "変更", category="login")
+    assert 0 < login.total < everything.total
+    assert all("login" in h.categories for h in login.hits)
+    parent = service.search(gen, "変更", category="two-factor")
+    assert parent.total and all(any(c.startswith("two-factor") for c in h.categories) for h in parent.hits)
+
+
+def test_unknown_category_raises(gen):
+    with pytest.raises(service.UnknownCategory):
+        service.search(gen, "変更", category="no-such")
+
+
+def test_repeated_query_is_served_from_the_cache_in_under_a_millisecond(gen):
+    service.set_cache_size(64)
+    first = service.search(gen, "スマホ 機種変更")
+    before = service.cache_stats()["hits"]
+    start = time.perf_counter()
+    again = service.search(gen, "スマホ 機種変更")
+    elapsed = time.perf_counter() - start
+    assert again is first and service.cache_stats()["hits"] == before + 1
+    assert elapsed < 0.001
+    # Width variants share the entry; the query shown is the member's own.
+    variant = service.search(gen, "ｽﾏﾎ　機種変更")
+    assert numbers(variant) == numbers(first) and variant.query == "ｽﾏﾎ 機種変更"
+
+
+def test_cache_can_be_disabled(gen):
+    service.set_cache_size(0)
+    try:
+        a = service.search(gen, "パスワード")
+        b = service.search(gen, "パスワード")
+        assert a is not b and numbers(a) == numbers(b)
+    finally:
+        service.set_cache_size(512)
+
+
+@pytest.mark.parametrize("raw", NASTY)
+def test_any_string_is_safe(gen, raw):
+    result = service.search(gen, raw)
+    assert len(result.query) <= 200
+    service.suggest(gen, raw)
+    service.wizard_matches(gen, raw)
+
+
+def test_misspelt_latin_word_is_found_and_suggested(gen):
+    result = service.search(gen, "Authenticater")
+    assert result.total and result.hits[0].number in (3813, 3816, 3817, 3818, 3819, 3811, 3827)
+    assert result.suggestion == "authenticator"
+
+
+def test_suggest_matches_titles_and_aliases_as_you_type(gen):
+    got = service.suggest(gen, "パスワ")
+    assert 0 < len(got) <= 8
+    assert all(set(s) == {"number", "title", "url"} for s in got)
+    assert all("パスワード" in s["title"] for s in got[:3])
+    assert service.suggest(gen, "ﾊﾞｯｸｱｯﾌﾟ")[0]["number"] == 3816
+    assert service.suggest(gen, "") == [] and service.suggest(gen, "😀") == []
+    assert len(service.suggest(gen, "認証", limit=3)) == 3
+
+
+def test_suggest_tolerates_a_typo_through_shared_bigrams(gen):
+    assert 3816 in [s["number"] for s in service.suggest(gen, "バックアプキー")]
+
+
+def test_wizards_are_offered_when_the_query_is_about_them(gen):
+    assert [w.id for w in service.wizard_matches(gen, "機種変更")][:1] == ["changing-phones"]
+    assert "code-rejected" in [w.id for w in service.wizard_matches(gen, "コードが違うって出る")]
+    assert "code-not-arriving" in [w.id for w in service.wizard_matches(gen, "認証コードが届かない")]
+    assert service.wizard_matches(gen, "肉じゃがの作り方") == []
+    assert service.wizard_matches(gen, "") == []
