@@ -164,3 +164,17 @@ def test_check_command_passes_on_the_real_content(runner):
 def test_missing_content_folder_is_reported(tmp_path, runner):
     result = runner.invoke(main, ["check", "--content", str(tmp_path / "none")])
     assert result.exit_code == 1 and "content folder not found" in result.output
+
+
+def test_lenient_loading_keeps_readable_entries_of_a_foreign_collection(tmp_path):
+    root = tmp_path / "other"
+    (root / "faq").mkdir(parents=True)
+    (root / "faq" / "1.md").write_text(faq_text(1, "返品はできますか", "[shop/returns]",
+                                                body="[地図](flow:map) をご覧ください。"), encoding="utf-8")
+    (root / "faq" / "2.md").write_text(faq_text(2, updated="not a date"), encoding="utf-8")
+    strict, problems = load_content(root)
+    assert strict is None and problems
+    content, warnings = load_content(root, lenient=True)
+    assert list(content.faqs) == [1]
+    assert content.categories["shop/returns"].parent == "shop"
+    assert any("not a date" in str(w) for w in warnings)

@@ -531,7 +531,14 @@ def _check_wizard_refs(w: Wizard, report: _Report, numbers: set[int], flows: dic
 
 # --- everything -----------------------------------------------------------------
 
-def load_content(root: str | Path) -> tuple[Content | None, list[Problem]]:
+def load_content(root: str | Path, lenient: bool = False) -> tuple[Content | None, list[Problem]]:
+    """Load and validate a content folder.
+
+    `lenient` is for evaluating other FAQ collections (`helpcenter eval
+    --content`): entries with problems are left out, a missing site.yaml or
+    category gets a stand-in, and the problems come back as warnings beside a
+    Content, which is None only when no entry could be read.
+    """
     root = Path(root)
     problems: list[Problem] = []
     if not root.is_dir():
@@ -568,10 +575,29 @@ def load_content(root: str | Path) -> tuple[Content | None, list[Problem]]:
         if w is not None and report is not None:
             _check_wizard_refs(w, report, numbers, flows)
             wizards[w.id] = w
+    if lenient:
+        return _lenient(root, site, categories, faqs, synonyms), problems
     if problems or site is None:
         return None, problems
     faqs = dict(sorted(faqs.items()))
     return Content(site, categories, faqs, synonyms, wizards), problems
+
+
+def _lenient(root: Path, site: Site | None, categories: dict[str, Category], faqs: dict[int, Faq],
+             synonyms) -> Content | None:
+    if not faqs:
+        return None
+    categories = dict(categories)
+    for faq in faqs.values():
+        for slug in faq.categories:
+            parts = slug.split("/")
+            for i in range(1, len(parts) + 1):
+                s = "/".join(parts[:i])
+                if s not in categories:
+                    categories[s] = Category(s, parts[i - 1], parent="/".join(parts[:i - 1]) or None,
+                                             order=len(categories) + 1)
+    site = site or Site(name=root.name)
+    return Content(site, categories, dict(sorted(faqs.items())), synonyms, {})
 
 
 def iter_descendants(categories: dict[str, Category], slug: str) -> Iterable[str]:
