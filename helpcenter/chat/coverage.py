@@ -1,0 +1,156 @@
+"""Query coverage: how much of what the member asked about an FAQ entry talks about.
+
+BM25 scores say which entries match *best*, not whether any matches *well*:
+an off-topic message (「Netflixの解約方法」) still finds the entry sharing its
+one common word. Coverage is the idf-weighted share of the query's units (the
+search parser's compounds, words and synonym phrases) that occur in an entry:
+
+    coverage = Σ weight(unit) · covered(unit, entry) / Σ weight(unit)
+
+* weight: the unit's inverse document frequency in the index (the
+  Robertson–Spärck Jones idf the ranking uses). A word the index has never
+  seen (Netflix, 天気) gets the highest idf, so it must be covered for the
+  query to count as answered; a word most entries have (方法) weighs little.
+  A synonym phrase weighs as its most common known variant. The idf has a
+  floor (MIN_WEIGHT), and units that do not name a topic (verbs, adverbs,
+  pronouns, time words: 教えて, まだ, いつ) count NON_TOPIC_FACTOR of it.
+* covered: the best of, over the unit and its synonyms, the share of its
+  words the entry has, the share of its character bigrams the entry has, and
+  for a kana-only unit (typed by reading, 「じゅうしょへんこう」) the share of its
+  reading bigrams found in the reading of the entry's question and aliases.
+
+Pure functions over term sets; `retrieval` builds the sets from the index.
+"""
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from math import log
+from typing import Callable, Iterable
+
+from ..search.analysis import bigrams, reading_bigrams, words
+
+_KANA_ONLY = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff]+$")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way of saying a unit: as typed, a synonym, or a spelling correction."""
+
+    forms: frozenset[str]     # Sudachi normalised forms of its content words
+    grams: frozenset[str]     # character bigrams
+    readings: frozenset[str]  # reading bigrams (kana-only units), else empty
+
+
+@dataclass(frozen=True)
+class QueryUnit:
+    text: str
+    weight: float
+    variants: tuple[Variant, ...]
+
+
+@dataclass(frozen=True)
+class DocTerms:
+    """What an entry contains, for coverage: words and bigrams of its question,
+    aliases and answer, and reading bigrams of its question and aliases."""
+
+    forms: frozenset[str]
+    grams: frozenset[str]
+    readings: frozenset[str]
+
+
+def idf(df: int, n_docs: int) -> float:
+    return log(1 + (n_docs - df + 0.5) / (df + 0.5))
+
+
+def variant(text: str) -> Variant:
+    ws = words(text)
+    forms = {w.form for w in ws if w.content} or {w.form for w in ws if w.surface.strip()}
+    readings = frozenset(reading_bigrams(text)) if _KANA_ONLY.match(text.replace(" ", "")) else frozenset()
+    return Variant(frozenset(forms), frozenset(bigrams(text)), readings)
+
+
+def doc_terms(title: str, aliases: str, plain: str) -> DocTerms:
+    text = "\n".join((title, aliases, plain))
+    forms = {w.form for w in words(text) if w.content}
+    readings = set(reading_bigrams(title + "\n" + aliases))
+    return DocTerms(frozenset(forms), frozenset(bigrams(text)), frozenset(readings))
+
+
+def unit_weight(variants: Iterable[Variant], df: Callable[[str], int], n_docs: int) -> float:
+    """idf of the unit: of its most common variant the index knows (a variant
+    counts by its rarest known word); the maximum when none is known."""
+    known = []
+    for v in variants:
+        dfs = [df(f) for f in v.forms]
+        dfs = [d for d in dfs if d > 0]
+        if dfs:
+            known.append(idf(min(dfs), n_docs))
+    return min(known) if known else idf(0, n_docs)
+
+
+def _share(part: frozenset[str], whole: frozenset[str]) -> float:
+    return len(part & whole) / len(part) if part else 0.0
+
+
+def unit_covered(unit: QueryUnit, doc: DocTerms) -> float:
+    best = 0.0
+    for v in unit.variants:
+        best = max(best, _share(v.forms, doc.forms), _share(v.grams, doc.grams), _share(v.readings, doc.readings))
+        if best >= 1.0:
+            break
+    return best
+
+
+def coverage(units: Iterable[QueryUnit], doc: DocTerms) -> float:
+    units = list(units)
+    total = sum(u.weight for u in units)
+    if total <= 0:
+        return 0.0
+    return sum(u.weight * unit_covered(u, doc) for u in units) / total
+
+
+# --- which units name a topic -------------------------------------------------
+# Nouns name what a question is about (天気, Netflix, パスワード); verbs,
+# adjectives, adverbs, pronouns and time words (教えて, まだ, いつ, 今) say
+# what the member wants to know or when, and vary freely. A unit the index
+# does not have counts fully against coverage only when it names a topic.
+NON_TOPIC_FACTOR = 0.2
+# idf has a floor so that the words a whole help center is about (2段階認証 in
+# ours) still count for something when covered.
+MIN_WEIGHT = 1.5
+
+_local = threading.local()
+_LATIN = re.compile(r"[a-z0-9][a-z0-9 .'+-]*")
+
+
+def _tokenizer():
+    tok = getattr(_local, "tok", None)
+    if tok is None:
+        from sudachipy import SplitMode, dictionary
+
+        tok = dictionary.Dictionary(dict="core").tokenizer(mode=SplitMode.A)
+        _local.tok = tok
+    return tok
+
+
+def topic_spans(normalized: str) -> list[tuple[int, int]]:
+    """(start, end) of the words of normalised text that name a topic: common
+    and proper nouns other than adverbial ones (今, 来週), and Latin words."""
+    if not normalized.strip():
+        return []
+    out = []
+    for m in _tokenizer().tokenize(normalized[:2000]):
+        pos = m.part_of_speech()
+        surface = m.surface()
+        if (pos[0] == "名詞" and pos[1] in ("普通名詞", "固有名詞") and pos[2] != "副詞可能") \
+                or _LATIN.fullmatch(surface):
+            out.append((m.begin(), m.end()))
+    return out
+
+
+def is_topical(start: int, text: str, spans: list[tuple[int, int]]) -> bool:
+    end = start + len(text)
+    return any(s < end and start < e for s, e in spans) or bool(_LATIN.fullmatch(text))
+

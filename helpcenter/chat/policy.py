@@ -1,0 +1,415 @@
+"""The dialogue policy: message + state + what the index knows → reply.
+
+Pure: the only way out is the `Knowledge` passed in (the index in production,
+a fixed table in the tests), so every decision can be tested on fixed search
+results without a server.
+
+Each turn, in order:
+
+1. A button's value (``!faq:3824``, ``!step:2`` …, see COMMANDS) or a typed
+   reply that picks a button offered last turn (its number, its label or
+   most of it: 「SMSです」 picks 「SMS認証」), or はい/いいえ after
+   「解決しましたか？」.
+2. Small talk: a message of nothing but greetings or thanks gets a short
+   polite reply; with a question attached, the question is answered.
+3. A question: retrieval's candidates are re-ranked (`rerank`) and
+   * fallback when no candidate covers MIN_COVERAGE of the query,
+   * answer when the best is clearly ahead of the next (CLARIFY_RATIO),
+   * wizard when several fit and a troubleshooting wizard matches the
+     message or covers them (its outcomes cite them),
+   * clarify otherwise, offering the 2–3 that fit.
+   A message that finds nothing alone, or a short one (at most
+   FOLLOWUP_TOPICS topic words) whose candidates overlap those already
+   considered, continues the conversation's topic: it is searched together
+   with it, and the candidates already considered get a bonus.
+
+The thresholds were chosen on eval/queries.jsonl (positive) and
+eval/off-topic.jsonl (negative) as a whole, never per query; docs/chat.md has
+the figures and the command that measures them.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterable, Mapping, Protocol, Sequence
+
+from ..content.model import Wizard
+from ..render import html_to_text, markdown_to_html
+from ..wizard import InvalidPath, encode, walk, wizards_covering
+from .model import (Candidate, ContactInfo, Evidence, FaqLink, Option, Reply, State, WizardEvent,
+                    WizardRef)
+from .retrieval import wizard_url
+from .text import is_meaningless, match_label, smalltalk, summarize, yes_no
+
+# --- thresholds (chosen on the evaluation sets, see docs/chat.md) -------------
+# Re-ranking of the search's top results: relevance = score / best score
+# + RERANK_COVERAGE · coverage + RERANK_TITLE · coverage of the question and
+# aliases alone. Entries whose own question says what was asked come first.
+RERANK_COVERAGE = 0.5
+RERANK_TITLE = 1.0
+# Below this query coverage an entry does not fit the question; when none
+# fits the bot falls back. Separates eval/off-topic.jsonl from the members'
+# questions (off-topic messages name things the help center never mentions).
+MIN_COVERAGE = 0.45
+# Once one of the best MAX_CHOICES covers MIN_COVERAGE, the others offered
+# beside it need only this share of it.
+OTHERS_SHARE = 0.5
+# A second (third) entry whose relevance is at least this share of the best
+# one's fits about as well: ask back instead of answering.
+CLARIFY_RATIO = 0.85
+# A follow-up bonus for entries already considered for the conversation's topic.
+PREVIOUS_BONUS = 0.2
+# A message naming at most this many topics may continue the previous one.
+FOLLOWUP_TOPICS = 1
+MAX_CHOICES = 3
+TOPIC_CHARS = 150
+WIZARD_OUTCOME_CHARS = 300
+
+RESOLVED_QUESTION = "解決しましたか？"
+COMMANDS = ("!faq:N", "!wizard:ID", "!step:K", "!yes", "!no", "!none", "!quit")
+
+
+class Knowledge(Protocol):
+    def search(self, query: str) -> Evidence: ...
+
+    def faq(self, number: int) -> Candidate | None: ...
+
+    def wizard(self, wizard_id: str) -> Wizard | None: ...
+
+    def contacts(self) -> tuple[ContactInfo, ...]: ...
+
+    def wizards(self) -> Mapping[str, Wizard]: ...
+
+
+# --- re-ranking and the decision ----------------------------------------------
+
+def rerank(candidates: Sequence[Candidate], previous: Iterable[int] = ()) -> list[Candidate]:
+    if not candidates:
+        return []
+    best = max(c.score for c in candidates) or 1.0
+    prev = set(previous)
+    scored = [replace(c, relevance=round(c.score / best + RERANK_COVERAGE * c.coverage
+                                         + RERANK_TITLE * c.title_coverage
+                                         + (PREVIOUS_BONUS if c.number in prev else 0.0), 4))
+              for c in candidates]
+    return sorted(scored, key=lambda c: -c.relevance)
+
+
+def fitting(evidence: Evidence, previous: Iterable[int] = ()) -> list[Candidate]:
+    """The candidates that fit the question, best first."""
+    ranked = rerank(evidence.candidates, previous)
+    if not ranked or max(c.coverage for c in ranked[:MAX_CHOICES]) < MIN_COVERAGE:
+        return []
+    return [c for c in ranked if c.coverage >= MIN_COVERAGE * OTHERS_SHARE]
+
+
+def choose(evidence: Evidence, previous: Iterable[int] = ()) -> tuple[str, list[Candidate]]:
+    """("answer", [best]) / ("clarify", 2–3 candidates) / ("fallback", [])."""
+    fit = fitting(evidence, previous)
+    if not fit:
+        return "fallback", []
+    top = fit[0]
+    if len(fit) == 1 or fit[1].relevance < CLARIFY_RATIO * top.relevance:
+        return "answer", [top]
+    return "clarify", fit[:MAX_CHOICES]
+
+
+# --- the turn -----------------------------------------------------------------
+
+def respond(message: str, state: State, kb: Knowledge) -> Reply:
+    """The bot's reply to `message` (already validated: a non-empty string)."""
+    text = message.strip()
+    command = _command_for(text, state, kb)
+    if command is not None:
+        value, echo = command
+        return replace(_run_command(value, state, kb), echo=echo)
+    kind, rest = smalltalk(text)
+    if kind is not None and not rest:
+        return _smalltalk(kind, state)
+    if kind is not None:
+        text = rest
+    if is_meaningless(text):
+        return _fallback(state, kb, text, reason="empty")
+    return _question(text, state, kb, echo=message.strip())
+
+
+def _command_for(text: str, state: State, kb: Knowledge) -> tuple[str, str] | None:
+    """(button value, the label to show) when the message is a button or picks one."""
+    if text.startswith("!"):
+        value = text.split()[0]
+        return value, _label(value, state, kb) or value
+    if state.options:
+        labels = [_label(v, state, kb) or v for v in state.options]
+        if state.asked:
+            yn = yes_no(text)
+            if yn is not None:
+                return ("!yes" if yn else "!no"), text
+        i = match_label(text, labels, partial=state.wizard is not None)
+        if i is not None:
+            return state.options[i], text
+    return None
+
+
+def _label(value: str, state: State, kb: Knowledge) -> str | None:
+    name, _, arg = value.partition(":")
+    if name == "!faq" and arg.isdigit():
+        c = kb.faq(int(arg))
+        return c.title if c else None
+    if name == "!step" and arg.isdigit() and state.wizard:
+        step = _step(state, kb)
+        k = int(arg) - 1
+        if step is not None and 0 <= k < len(step.node.options):
+            return step.node.options[k].label
+        return None
+    if name == "!wizard":
+        return _WIZARD_START_LABEL
+    return _FIXED_LABELS.get(value)
+
+
+_FIXED_LABELS = {"!yes": "はい", "!no": "いいえ", "!none": "どれも違う", "!quit": "質問ガイドをやめる"}
+_WIZARD_START_LABEL = "ここで質問に答えて進める"
+
+
+def _run_command(value: str, state: State, kb: Knowledge) -> Reply:
+    name, _, arg = value.partition(":")
+    if name == "!faq" and arg.isdigit():
+        cand = kb.faq(int(arg))
+        if cand is not None:
+            return _answer(cand, replace(state, wizard=None), kb)
+    elif name == "!wizard" and arg:
+        wizard = kb.wizard(arg)
+        if wizard is not None:
+            return _wizard_step(wizard, (), state, kb)
+    elif name == "!step" and arg.isdigit() and state.wizard:
+        wizard = kb.wizard(state.wizard[0])
+        if wizard is not None:
+            try:
+                return _wizard_step(wizard, walk(wizard, state.wizard[1]).choose(int(arg) - 1), state, kb)
+            except InvalidPath:
+                pass
+    elif value == "!yes":
+        return Reply("smalltalk", "お役に立ててよかったです。ほかにもご不明な点があれば、お気軽にご質問ください。",
+                     state=State())
+    elif value in ("!no", "!none"):
+        return _unresolved(state, kb)
+    elif value == "!quit":
+        return Reply("smalltalk", "質問ガイドを終了しました。ほかにご質問があれば、お気軽に入力してください。",
+                     state=replace(state, wizard=None, options=()))
+    # A stale or unknown button (an old page, a changed tree): start over politely.
+    return Reply("fallback", "申し訳ありません。その操作は続けられませんでした。もう一度ご質問を入力してください。",
+                 contacts=kb.contacts(), state=State(topic=state.topic, candidates=state.candidates))
+
+
+# --- replies ------------------------------------------------------------------
+
+def _smalltalk(kind: str, state: State) -> Reply:
+    texts = {
+        "greeting": "こんにちは。ご質問やお困りのことを、短い文章で入力してください。",
+        "thanks": "どういたしまして。ほかにもご不明な点があれば、お気軽にご質問ください。",
+        "bye": "ご利用ありがとうございました。またいつでもご質問ください。",
+    }
+    return Reply("smalltalk", texts[kind], state=replace(state, options=(), asked=()))
+
+
+def _link(c: Candidate) -> FaqLink:
+    return FaqLink(c.number, c.title, c.url)
+
+
+def _answer(cand: Candidate, state: State, kb: Knowledge, wizards: Sequence[WizardRef] = (),
+            candidates: Sequence[int] | None = None, topic: str | None = None, echo: str = "") -> Reply:
+    lines = [f"「{cand.title}」についてご案内します。"]
+    if cand.summary:
+        lines.append(cand.summary)
+    lines.append("詳しくは、下のリンクからご覧ください。")
+    lines.append(RESOLVED_QUESTION)
+    options = [Option("はい", "!yes"), Option("いいえ", "!no")]
+    wizard = wizards[0] if wizards else None
+    if wizard is not None:
+        options.append(Option(f"質問に答えて探す：{wizard.title}", f"!wizard:{wizard.id}"))
+    new_state = State(topic=state.topic if topic is None else topic,
+                      candidates=tuple(candidates) if candidates is not None else state.candidates,
+                      options=tuple(o.value for o in options), asked=(cand.number,))
+    return Reply("answer", "\n".join(lines), faqs=(_link(cand),), wizard=wizard, options=tuple(options),
+                 state=new_state, echo=echo)
+
+
+def _clarify(cands: Sequence[Candidate], state: State, text: str) -> Reply:
+    options = [Option(c.title, f"!faq:{c.number}") for c in cands] + [Option("どれも違う", "!none")]
+    return Reply("clarify", text, faqs=tuple(_link(c) for c in cands), options=tuple(options),
+                 state=replace(state, options=tuple(o.value for o in options), asked=tuple(c.number for c in cands),
+                               wizard=None))
+
+
+def _wizard_offer(wizard: WizardRef, cands: Sequence[Candidate], state: State) -> Reply:
+    lines = [f"状況に合わせて解決方法をご案内する質問ガイド「{wizard.title}」があります。"
+             "いくつかの質問に答えると、必要な手続きがわかります。"]
+    if cands:
+        lines.append("次のご質問も参考にしてください。")
+    options = [Option(_WIZARD_START_LABEL, f"!wizard:{wizard.id}")]
+    options += [Option(c.title, f"!faq:{c.number}") for c in cands]
+    return Reply("wizard", "\n".join(lines), faqs=tuple(_link(c) for c in cands), wizard=wizard,
+                 options=tuple(options),
+                 state=replace(state, options=tuple(o.value for o in options), asked=(), wizard=None))
+
+
+def _contact_lines(contacts: Sequence[ContactInfo]) -> list[str]:
+    out = []
+    for c in contacts:
+        parts = [c.title]
+        if c.phone:
+            parts.append(c.phone)
+        if c.hours:
+            parts.append(f"受付時間：{c.hours}")
+        if c.where and not c.phone:
+            parts.append(c.where)
+        out.append("・" + "　".join(parts))
+    return out
+
+
+def _fallback(state: State, kb: Knowledge, message: str, reason: str = "nothing") -> Reply:
+    contacts = kb.contacts()
+    lines = ["申し訳ありません。ご質問に合う回答が見つかりませんでした。"
+             "言葉を変えたり、知りたいことを短く区切ったりして、もう一度お試しください。"]
+    if contacts:
+        lines.append("解決しない場合は、次の窓口へお問い合わせください。")
+        lines.extend(_contact_lines(contacts))
+    return Reply("fallback", "\n".join(lines), contacts=contacts,
+                 state=replace(state, options=(), asked=(), wizard=None), record_message=message)
+
+
+def _unresolved(state: State, kb: Knowledge) -> Reply:
+    contacts = kb.contacts()
+    others = [kb.faq(n) for n in state.candidates if n not in state.asked]
+    others = [c for c in others if c is not None][:MAX_CHOICES]
+    contact_text = ["解決しない場合は、次の窓口へお問い合わせください。", *_contact_lines(contacts)] if contacts else []
+    base = replace(state, asked=(), wizard=None)
+    if others:
+        reply = _clarify(others, base, "\n".join(["お役に立てず申し訳ありません。ほかに、次のご質問が近いかもしれません。",
+                                                  *contact_text]))
+        reply = replace(reply, contacts=contacts)
+    else:
+        reply = Reply("fallback", "\n".join(["お役に立てず申し訳ありません。", *contact_text]), contacts=contacts,
+                      state=replace(base, options=()))
+    return replace(reply, unresolved=True, record_message=state.topic or None,
+                   wizard_events=(), faqs=reply.faqs)
+
+
+# --- questions ----------------------------------------------------------------
+
+def _question(text: str, state: State, kb: Knowledge, echo: str) -> Reply:
+    alone = kb.search(text)
+    kind, cands = choose(alone)
+    evidence, previous, topic = alone, (), text
+    if state.topic and _follows_up(alone, kind, state):
+        joined = _join_topic(state.topic, text)
+        together = kb.search(joined)
+        k2, c2 = choose(together, state.candidates)
+        if k2 != "fallback":
+            kind, cands, evidence, previous, topic = k2, c2, together, state.candidates, joined
+    if kind == "fallback":
+        return replace(_fallback(state, kb, text), echo=echo)
+    fit = fitting(evidence, previous)
+    considered = tuple(c.number for c in fit[:MAX_CHOICES + 2])
+    wizards = list(evidence.wizards)
+    base = replace(state, topic=topic, candidates=considered, wizard=None)
+    if kind == "answer":
+        return _answer(cands[0], base, kb, wizards=wizards, candidates=considered, topic=topic, echo=echo)
+    if not wizards:
+        wizards = _covering_wizards(cands, kb)
+    if wizards:
+        return replace(_wizard_offer(wizards[0], cands, base), echo=echo)
+    return replace(_clarify(cands, base, "ご質問に近いものがいくつかあります。知りたい内容に近いものを選んでください。"),
+                   echo=echo)
+
+
+def _follows_up(alone: Evidence, kind: str, state: State) -> bool:
+    """Whether a message continues the conversation's topic: it finds nothing
+    alone, or it is short and what it finds overlaps what was considered for
+    the topic (「SMSです」 after 「認証方法は？」). A short message on another
+    subject (「機種変更」 after a question about SMS) starts a new topic."""
+    if kind == "fallback":
+        return True
+    if alone.topical > FOLLOWUP_TOPICS:
+        return False
+    return bool({c.number for c in fitting(alone)[:MAX_CHOICES + 2]} & set(state.candidates))
+
+
+def _join_topic(topic: str, text: str) -> str:
+    joined = f"{topic} {text}"
+    if len(joined) > TOPIC_CHARS:
+        joined = joined[-TOPIC_CHARS:]
+        cut = joined.find(" ")
+        if 0 <= cut < len(joined) - 1:
+            joined = joined[cut + 1:]
+    return joined
+
+
+def _covering_wizards(cands: Sequence[Candidate], kb: Knowledge) -> list[WizardRef]:
+    """A wizard whose outcomes cite the best entry and at least one more of
+    those that fit: the question is a situation the wizard sorts out."""
+    wizards = kb.wizards()
+    if not wizards or len(cands) < 2:
+        return []
+    counts: dict[str, tuple[int, Wizard]] = {}
+    for c in cands:
+        for w in wizards_covering(wizards, c.number):
+            n, _ = counts.get(w.id, (0, w))
+            counts[w.id] = (n + 1, w)
+    cites_top = {w.id for w in wizards_covering(wizards, cands[0].number)}
+    best = sorted((v for k, v in counts.items() if v[0] >= 2 and k in cites_top), key=lambda v: -v[0])
+    return [WizardRef(w.id, w.title, wizard_url(w.id)) for _, w in best[:1]]
+
+
+# --- wizards inside the chat --------------------------------------------------
+
+def _step(state: State, kb: Knowledge):
+    if not state.wizard:
+        return None
+    wizard = kb.wizard(state.wizard[0])
+    if wizard is None:
+        return None
+    try:
+        return walk(wizard, state.wizard[1])
+    except InvalidPath:
+        return None
+
+
+def _wizard_step(wizard: Wizard, path: tuple[int, ...], state: State, kb: Knowledge) -> Reply:
+    step = walk(wizard, path)
+    ref = WizardRef(wizard.id, wizard.title, wizard_url(wizard.id, path))
+    encoded = encode(path)
+    if not path:
+        events = [WizardEvent(wizard.id, "start", step.node.id, "")]
+    else:
+        events = [WizardEvent(wizard.id, "step", step.answers[-1].question.id, encoded)]
+    if not step.is_outcome:
+        node = step.node
+        lines = [f"質問{step.number}：{node.question}"]
+        if node.help:
+            lines.append(html_to_text(markdown_to_html(node.help)))
+        options = [Option(o.label, f"!step:{i + 1}") for i, o in enumerate(node.options)]
+        options.append(Option(_FIXED_LABELS["!quit"], "!quit"))
+        return Reply("wizard", "\n".join(lines), wizard=ref, options=tuple(options),
+                     state=replace(state, wizard=(wizard.id, tuple(path)), options=tuple(o.value for o in options),
+                                   asked=()),
+                     wizard_events=tuple(events))
+    events.append(WizardEvent(wizard.id, "outcome", step.node.id, encoded))
+    outcome = step.node.outcome
+    lines = [outcome.heading]
+    body = summarize(html_to_text(markdown_to_html(outcome.body)), WIZARD_OUTCOME_CHARS)
+    if body:
+        lines.append(body)
+    contacts = kb.contacts() if outcome.contact else ()
+    if contacts:
+        lines.append("お問い合わせ先：")
+        lines.extend(_contact_lines(contacts))
+    faqs = [kb.faq(n) for n in outcome.faqs]
+    faqs = [c for c in faqs if c is not None]
+    if faqs:
+        lines.append("くわしくは、次のご質問をご覧ください。")
+    lines.append(RESOLVED_QUESTION)
+    options = (Option("はい", "!yes"), Option("いいえ", "!no"))
+    return Reply("wizard", "\n".join(lines), faqs=tuple(_link(c) for c in faqs), wizard=ref, options=options,
+                 contacts=contacts,
+                 state=State(topic=state.topic or wizard.title, candidates=tuple(c.number for c in faqs),
+                             options=tuple(o.value for o in options), asked=tuple(c.number for c in faqs[:1])),
+                 wizard_events=tuple(events))

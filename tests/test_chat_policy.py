@@ -1,0 +1,314 @@
+"""The dialogue policy on fixed search results: message + state + evidence → reply.
+
+No index and no server: `FakeKnowledge` returns the Evidence each test sets
+for a query, so every threshold and every reply type is exercised directly.
+"""
+from __future__ import annotations
+
+import pytest
+
+from helpcenter.chat import policy
+from helpcenter.chat.model import Candidate, ContactInfo, Evidence, State, WizardRef
+from helpcenter.chat.policy import respond
+from helpcenter.content.model import Node, Option, Outcome, Wizard
+
+FAQS = {
+    1: "SMSが届きません。",
+    2: "メールが届きません。",
+    3: "海外でSMSが受け取れません。",
+    4: "パスワードを忘れました。",
+    5: "認証方法を確認できますか？",
+}
+
+WIZARD = Wizard(
+    id="not-arriving", title="コードが届かない", description="コードが届かないときの案内", start="method",
+    nodes={
+        "method": Node("method", question="認証方法はどれですか？", help="設定画面で確認できます。",
+                       options=(Option("SMS認証", "abroad"), Option("メール認証", "mail"))),
+        "abroad": Node("abroad", question="今、海外にいますか？",
+                       options=(Option("日本国内にいる", "sms"), Option("海外にいる", "abroad-out"))),
+        "sms": Node("sms", outcome=Outcome("受信設定を確認してください", "①受信拒否を解除します。\n②再送信します。",
+                                           faqs=(1, 3))),
+        "abroad-out": Node("abroad-out", outcome=Outcome("海外ではSMSを受け取れません", "帰国後にお試しください。",
+                                                         faqs=(3,), contact=True)),
+        "mail": Node("mail", outcome=Outcome("迷惑メールフォルダをご確認ください", "フォルダを確認します。", faqs=(2,))),
+    })
+
+
+def cand(number: int, score: float, coverage: float = 1.0, title_coverage: float = 1.0) -> Candidate:
+    return Candidate(number=number, title=FAQS[number], url=f"/faq/{number}", score=score, coverage=coverage,
+                     title_coverage=title_coverage, summary=f"{FAQS[number]}の手順です。")
+
+
+class FakeKnowledge:
+    def __init__(self, table: dict[str, Evidence] | None = None, wizards: dict[str, Wizard] | None = None):
+        self.table = table or {}
+        self._wizards = {WIZARD.id: WIZARD} if wizards is None else wizards
+        self.searched: list[str] = []
+
+    def search(self, query: str) -> Evidence:
+        self.searched.append(query)
+        return self.table.get(query, Evidence(query=query))
+
+    def faq(self, number: int):
+        return cand(number, 0.0) if number in FAQS else None
+
+    def wizard(self, wizard_id: str):
+        return self._wizards.get(wizard_id)
+
+    def wizards(self):
+        return self._wizards
+
+    def contacts(self):
+        return (ContactInfo("コールセンター", phone="0120-000-000", hours="平日 9:00〜17:00"),
+                ContactInfo("お問い合わせフォーム", where="マイページ", url="https://example.jp/form"))
+
+
+def ev(query: str, *cands: Candidate, wizards=(), topical: int = 2) -> Evidence:
+    return Evidence(query=query, candidates=tuple(cands), wizards=tuple(wizards), topical=topical, units=topical)
+
+
+# --- reply types ----------------------------------------------------------------
+
+def test_answer_when_one_entry_is_clearly_best():
+    kb = FakeKnowledge({"パスワード忘れた": ev("パスワード忘れた", cand(4, 20.0), cand(1, 5.0, 0.5, 0.0))})
+    reply = respond("パスワード忘れた", State(), kb)
+    assert reply.type == "answer"
+    assert [f.number for f in reply.faqs] == [4]
+    assert "パスワードを忘れました。の手順です。" in reply.text
+    assert reply.text.endswith("解決しましたか？")
+    assert [(o.label, o.value) for o in reply.options] == [("はい", "!yes"), ("いいえ", "!no")]
+    assert reply.state.asked == (4,) and reply.state.topic == "パスワード忘れた"
+
+
+def test_clarify_when_several_fit_about_equally():
+    kb = FakeKnowledge({"届かない": ev("届かない", cand(1, 10.0), cand(2, 9.8), cand(3, 9.5), cand(4, 9.0))},
+                       wizards={})
+    reply = respond("届かない", State(), kb)
+    assert reply.type == "clarify"
+    assert [f.number for f in reply.faqs] == [1, 2, 3]  # at most three
+    assert [o.value for o in reply.options] == ["!faq:1", "!faq:2", "!faq:3", "!none"]
+    # choosing one answers it
+    chosen = respond("!faq:2", reply.state, kb)
+    assert chosen.type == "answer" and [f.number for f in chosen.faqs] == [2]
+    assert chosen.echo == FAQS[2]
+
+
+def test_fallback_when_coverage_is_low_whatever_the_score():
+    # a high BM25 score on one common word does not make an answer
+    kb = FakeKnowledge({"Netflixの解約方法": ev("Netflixの解約方法", cand(4, 30.0, coverage=0.3, title_coverage=0.3))})
+    reply = respond("Netflixの解約方法", State(), kb)
+    assert reply.type == "fallback" and reply.faqs == ()
+    assert "コールセンター" in reply.text and "0120-000-000" in reply.text and "平日 9:00〜17:00" in reply.text
+    assert "お問い合わせフォーム" in reply.text
+    assert reply.contacts and reply.record_message == "Netflixの解約方法"
+
+
+def test_fallback_when_nothing_is_found_or_only_symbols():
+    kb = FakeKnowledge()
+    assert respond("asdfghjkl", State(), kb).type == "fallback"
+    assert respond("？？？", State(), kb).type == "fallback"
+    assert respond("😂😂", State(), kb).type == "fallback"
+    assert kb.searched == ["asdfghjkl"]  # symbols alone are not even searched
+
+
+@pytest.mark.parametrize("message", ["こんにちは", "ありがとうございました！", "お世話になります。", "よろしくお願いします",
+                                     "どうもありがとう", "Hello"])
+def test_smalltalk(message):
+    kb = FakeKnowledge()
+    reply = respond(message, State(topic="前の話題", candidates=(1,)), kb)
+    assert reply.type == "smalltalk" and reply.faqs == ()
+    assert kb.searched == []
+    assert reply.state.topic == "前の話題"
+
+
+def test_greeting_with_a_question_answers_the_question():
+    kb = FakeKnowledge({"パスワードを忘れました": ev("q", cand(4, 20.0), cand(1, 2.0, 0.5, 0.0))})
+    reply = respond("こんにちは、パスワードを忘れました", State(), kb)
+    assert reply.type == "answer" and reply.faqs[0].number == 4
+
+
+def test_wizard_offer_when_several_fit_and_a_wizard_matches():
+    w = WizardRef(WIZARD.id, WIZARD.title, "/wizard/not-arriving")
+    kb = FakeKnowledge({"コードが届かない": ev("コードが届かない", cand(1, 10.0), cand(2, 9.9), wizards=[w])})
+    reply = respond("コードが届かない", State(), kb)
+    assert reply.type == "wizard"
+    assert reply.wizard == w
+    assert [f.number for f in reply.faqs] == [1, 2]
+    assert reply.options[0].value == "!wizard:not-arriving"
+
+
+def test_wizard_offer_when_a_wizard_covers_the_candidates():
+    # no wizard matched the words, but its outcomes cite both entries that fit
+    kb = FakeKnowledge({"届かない": ev("届かない", cand(1, 10.0), cand(3, 9.9))})
+    reply = respond("届かない", State(), kb)
+    assert reply.type == "wizard" and reply.wizard.id == "not-arriving"
+
+
+def test_clear_answer_still_offers_a_matching_wizard_as_an_option():
+    w = WizardRef(WIZARD.id, WIZARD.title, "/wizard/not-arriving")
+    kb = FakeKnowledge({"SMS": ev("SMS", cand(1, 20.0), cand(2, 3.0, 0.5, 0.0), wizards=[w])})
+    reply = respond("SMS", State(), kb)
+    assert reply.type == "answer" and reply.wizard == w
+    assert "!wizard:not-arriving" in [o.value for o in reply.options]
+
+
+# --- thresholds -------------------------------------------------------------------
+
+def test_coverage_threshold(monkeypatch):
+    monkeypatch.setattr(policy, "MIN_COVERAGE", 0.5)
+    just = FakeKnowledge({"q": ev("q", cand(4, 10.0, coverage=0.5))})
+    below = FakeKnowledge({"q": ev("q", cand(4, 10.0, coverage=0.49))})
+    assert respond("q", State(), just).type == "answer"
+    assert respond("q", State(), below).type == "fallback"
+
+
+def test_one_good_candidate_admits_weaker_ones_beside_it(monkeypatch):
+    monkeypatch.setattr(policy, "MIN_COVERAGE", 0.5)
+    monkeypatch.setattr(policy, "OTHERS_SHARE", 0.5)
+    kb = FakeKnowledge({"q": ev("q", cand(1, 10.0, 0.9, 0.5), cand(2, 10.0, 0.3, 0.9), cand(3, 10.0, 0.2, 0.9))},
+                       wizards={})
+    reply = respond("q", State(), kb)
+    assert reply.type == "clarify" and sorted(f.number for f in reply.faqs) == [1, 2]  # 3 covers too little
+
+
+def test_clarify_ratio(monkeypatch):
+    monkeypatch.setattr(policy, "CLARIFY_RATIO", 0.9)
+    kb = FakeKnowledge({"q": ev("q", cand(1, 10.0), cand(2, 7.0))}, wizards={})
+    # relevance: 1 → 1 + .5 + 1 = 2.5; 2 → .7 + .5 + 1 = 2.2 (88% of the best)
+    assert respond("q", State(), kb).type == "answer"
+    monkeypatch.setattr(policy, "CLARIFY_RATIO", 0.85)
+    assert respond("q", State(), kb).type == "clarify"
+
+
+def test_rerank_prefers_entries_whose_question_covers_the_query():
+    ranked = policy.rerank([cand(1, 10.0, 1.0, 0.2), cand(2, 9.0, 1.0, 1.0)])
+    assert [c.number for c in ranked] == [2, 1]
+    assert ranked[0].relevance == pytest.approx(0.9 + 0.5 + 1.0)
+
+
+# --- follow-ups -----------------------------------------------------------------
+
+def test_short_follow_up_continues_the_topic():
+    kb = FakeKnowledge({
+        "認証方法は？": ev("認証方法は？", cand(5, 10.0), cand(1, 9.9), cand(2, 9.8)),
+        "SMSです": ev("SMSです", cand(3, 10.0), cand(1, 9.9), topical=1),
+        "認証方法は？ SMSです": ev("認証方法は？ SMSです", cand(1, 10.0), cand(3, 6.0, 0.6, 0.4)),
+    }, wizards={})
+    first = respond("認証方法は？", State(), kb)
+    assert first.type == "clarify" and 1 in first.state.candidates
+    second = respond("SMSです", first.state, kb)
+    assert kb.searched[-1] == "認証方法は？ SMSです"
+    assert second.type == "answer" and second.faqs[0].number == 1
+    assert second.state.topic == "認証方法は？ SMSです"
+
+
+def test_a_message_that_finds_nothing_alone_is_searched_with_the_topic():
+    kb = FakeKnowledge({
+        "SMSが届かない": ev("SMSが届かない", cand(1, 20.0), cand(2, 2.0, 0.5, 0.0)),
+        "SMSが届かない 海外です": ev("j", cand(3, 20.0), cand(1, 5.0, 0.5, 0.2)),
+    })
+    first = respond("SMSが届かない", State(), kb)
+    reply = respond("海外です", first.state, kb)
+    assert reply.type == "answer" and reply.faqs[0].number == 3
+
+
+def test_short_message_on_another_subject_starts_a_new_topic():
+    kb = FakeKnowledge({
+        "SMSが届かない": ev("SMSが届かない", cand(1, 20.0), cand(3, 2.0, 0.5, 0.0)),
+        "パスワード": ev("パスワード", cand(4, 20.0), topical=1),
+    })
+    first = respond("SMSが届かない", State(), kb)
+    reply = respond("パスワード", first.state, kb)
+    assert "SMSが届かない パスワード" not in kb.searched
+    assert reply.faqs[0].number == 4 and reply.state.topic == "パスワード"
+
+
+def test_previous_candidates_get_a_bonus_in_follow_ups():
+    ranked = policy.rerank([cand(1, 10.0), cand(2, 9.5)], previous=[2])
+    assert ranked[0].number == 2
+
+
+# --- resolved? ------------------------------------------------------------------
+
+def test_yes_after_an_answer():
+    kb = FakeKnowledge({"パスワード忘れた": ev("q", cand(4, 20.0), cand(1, 1.0, 0.5, 0.0))})
+    first = respond("パスワード忘れた", State(), kb)
+    for said in ("!yes", "はい"):
+        reply = respond(said, first.state, kb)
+        assert reply.type == "smalltalk" and not reply.unresolved
+        assert reply.state == State()
+
+
+def test_no_after_an_answer_offers_other_candidates_and_contacts():
+    kb = FakeKnowledge({"SMSが届かない": ev("SMSが届かない", cand(1, 20.0), cand(3, 10.0, 0.6, 0.3))})
+    first = respond("SMSが届かない", State(), kb)
+    assert first.type == "answer"
+    reply = respond("いいえ", first.state, kb)
+    assert reply.unresolved and reply.record_message == "SMSが届かない"
+    assert reply.type == "clarify" and [f.number for f in reply.faqs] == [3]
+    assert reply.contacts and "コールセンター" in reply.text
+
+
+def test_no_without_other_candidates_is_a_fallback_with_contacts():
+    reply = respond("!no", State(topic="何か", candidates=(4,), asked=(4,), options=("!yes", "!no")), FakeKnowledge())
+    assert reply.type == "fallback" and reply.unresolved and reply.contacts
+
+
+def test_none_of_these_after_clarify_is_unresolved():
+    kb = FakeKnowledge({"届かない": ev("届かない", cand(1, 10.0), cand(2, 9.8))}, wizards={})
+    first = respond("届かない", State(), kb)
+    reply = respond("どれも違う", first.state, kb)
+    assert reply.unresolved and reply.type == "fallback"
+
+
+# --- wizards inside the chat ------------------------------------------------------
+
+def test_wizard_runs_one_question_per_turn():
+    kb = FakeKnowledge()
+    start = respond("!wizard:not-arriving", State(), kb)
+    assert start.type == "wizard" and start.text.startswith("質問1：認証方法はどれですか？")
+    assert "設定画面で確認できます。" in start.text
+    assert [o.label for o in start.options] == ["SMS認証", "メール認証", "質問ガイドをやめる"]
+    assert start.wizard.url == "/wizard/not-arriving"
+    assert [(e.event, e.node) for e in start.wizard_events] == [("start", "method")]
+
+    step = respond("!step:1", start.state, kb)
+    assert step.text.startswith("質問2：今、海外にいますか？")
+    assert step.wizard.url == "/wizard/not-arriving/1"
+    assert step.state.wizard == ("not-arriving", (0,))
+
+    done = respond("!step:2", step.state, kb)
+    assert done.type == "wizard" and done.text.startswith("海外ではSMSを受け取れません")
+    assert [f.number for f in done.faqs] == [3]
+    assert done.contacts  # the outcome sends the member to the contact channels
+    assert done.text.endswith("解決しましたか？")
+    assert [e.event for e in done.wizard_events] == ["step", "outcome"]
+    assert done.wizard_events[-1].path == "1-2"
+
+
+def test_typing_an_option_label_steps_the_wizard():
+    kb = FakeKnowledge()
+    start = respond("!wizard:not-arriving", State(), kb)
+    step = respond("SMSです", start.state, kb)
+    assert step.state.wizard == ("not-arriving", (0,))
+    step2 = respond("2", step.state, kb)  # the number of a button works too
+    assert step2.text.startswith("海外ではSMSを受け取れません")
+    assert kb.searched == []
+
+
+def test_a_new_question_leaves_the_wizard():
+    kb = FakeKnowledge({"パスワードを忘れました": ev("q", cand(4, 20.0))})
+    start = respond("!wizard:not-arriving", State(), kb)
+    reply = respond("パスワードを忘れました", start.state, kb)
+    assert reply.type == "answer" and reply.state.wizard is None
+
+
+def test_quit_and_stale_wizard_buttons():
+    kb = FakeKnowledge()
+    start = respond("!wizard:not-arriving", State(), kb)
+    assert respond("!quit", start.state, kb).state.wizard is None
+    assert respond("!step:9", start.state, kb).type == "fallback"  # no such option
+    assert respond("!step:1", State(), kb).type == "fallback"  # no wizard running
+    assert respond("!wizard:nope", State(), kb).type == "fallback"
+    assert respond("!faq:999", State(), kb).type == "fallback"
