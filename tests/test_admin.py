@@ -21,9 +21,9 @@ def token(client, path: str = "/admin/login") -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
 
-def login(client, password: str = PASSWORD, **extra):
-    return client.post("/admin/login", data={"csrf_token": token(client), "password": password, **extra},
-                       environ_base=extra.pop("environ_base", None) or {})
+def login(client, password: str = PASSWORD, environ_base: dict | None = None, **form):
+    return client.post("/admin/login", data={"csrf_token": token(client), "password": password, **form},
+                       environ_base=environ_base or {})
 
 
 @pytest.fixture
@@ -205,9 +205,6 @@ def test_an_empty_admin_password_disables_the_login(make_app, small_content):
 
 
 # --- the reports on the pages -------------------------------------------------
-
-NOW = datetime.now(timezone.utc)
-
 
 def _fill(engine):
     for i in range(6):

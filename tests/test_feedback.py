@@ -23,10 +23,9 @@ def votes(app) -> list[dict]:
         return [r._asdict() for r in conn.execute(select(db.feedback).order_by(db.feedback.c.id))]
 
 
-def vote(client, helpful: str, token: str, **extra):
+def vote(client, helpful: str, token: str, headers: dict | None = None):
     data = {"csrf_token": token, "target_type": "faq", "target": FAQ, "next": f"/faq/{FAQ}", "helpful": helpful}
-    data.update(extra)
-    return client.post("/feedback", data=data, headers=extra.pop("headers", None) or {})
+    return client.post("/feedback", data=data, headers=headers or {})
 
 
 def test_every_faq_page_asks_whether_the_answer_helped_with_a_plain_form(client):

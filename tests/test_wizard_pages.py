@@ -276,3 +276,10 @@ def test_bots_and_refused_urls_record_nothing(app, client):
     client.get("/wizard/changing-phones/1", headers={"User-Agent": "Googlebot/2.1"})
     client.get("/wizard/changing-phones/9")
     assert events_of(app) == []
+
+
+def test_outcome_asks_whether_it_solved_the_problem_with_a_rating_form(client):
+    html = client.get("/wizard/changing-phones/1-3-1").get_data(as_text=True)
+    assert "解決しましたか？" in html and "この回答は役に立ちましたか？" not in html
+    assert 'name="target_type" value="wizard"' in html
+    assert re.search(r'name="target" value="changing-phones:[\w-]+"', html)

@@ -29,14 +29,16 @@ def _fmt(v: float, percent: bool) -> str:
     return f"{v * 100:.0f}%" if percent else f"{v:,.0f}"
 
 
-def _nice_max(v: float) -> float:
+def _nice_max(v: float, ticks: int = 4) -> float:
+    """The smallest top ≥ v whose `ticks` gridlines fall on round whole numbers (1, 2, 5 × 10ⁿ apart)."""
     if v <= 0:
-        return 1.0
-    step = 10 ** (len(str(int(v))) - 1)
-    for m in (1, 2, 2.5, 5, 10):
-        if v <= m * step:
-            return m * step
-    return 10 * step
+        return float(ticks)
+    magnitude = 1
+    while True:
+        for m in (1, 2, 5):
+            if m * magnitude * ticks >= v:
+                return float(m * magnitude * ticks)
+        magnitude *= 10
 
 
 def _frame(chart_id: str, title: str, desc: str, top: float, percent: bool, labels: Sequence[str]) -> list[str]:
@@ -53,9 +55,9 @@ def _frame(chart_id: str, title: str, desc: str, top: float, percent: bool, labe
         out.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
         out.append(f'<text x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end">{_fmt(v, percent)}</text>')
     n = len(labels)
-    every = max(1, -(-n // 8))  # at most about 8 date labels
+    every = max(1, -(-n // 8))  # at most about 8 date labels, counted back from the last (today)
     for i, label in enumerate(labels):
-        if i % every == 0 or i == n - 1:
+        if (n - 1 - i) % every == 0:
             x = LEFT + plot_w * (i + 0.5) / max(n, 1)
             out.append(f'<text x="{x:.1f}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle">{escape(label)}</text>')
     out.append("</g>")

@@ -164,17 +164,17 @@ def overview():
     period = _period()
     o = reports.overview(engine(), period)
     days = [d["day"].strftime("%m/%d") for d in o.daily]
-    chart_svgs = {
-        "views": charts.bar_chart("chart-views", "FAQの閲覧数（日別）", days,
-                                  charts.Series("閲覧", [d["views"] for d in o.daily])),
-        "searches": charts.bar_chart("chart-searches", "検索回数（日別）", days,
-                                     charts.Series("検索", [d["searches"] for d in o.daily])),
-        "rates": charts.line_chart("chart-rates", "割合の推移（日別）", days, [
+    titles = ("FAQの閲覧数（日別）", "検索回数（日別）", "割合の推移（日別）")
+    chart_svgs = [(t, svg) for t, svg in zip(titles, (
+        charts.bar_chart("chart-views", titles[0], days, charts.Series("閲覧", [d["views"] for d in o.daily])),
+        charts.bar_chart("chart-searches", titles[1], days,
+                         charts.Series("検索", [d["searches"] for d in o.daily])),
+        charts.line_chart("chart-rates", titles[2], days, [
             charts.Series("検索結果0件", [d["zero_result_rate"] for d in o.daily]),
             charts.Series("役に立った", [d["helpful_rate"] for d in o.daily]),
             charts.Series("チャット回答不可", [d["fallback_rate"] for d in o.daily]),
         ]),
-    }
+    ))]
     return _page("admin/overview.html", ("daily",), overview=o, charts=chart_svgs)
 
 
