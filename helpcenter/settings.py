@@ -89,5 +89,11 @@ def secret_key(instance_dir: str) -> str:
 
 
 def help_table() -> str:
-    rows = [f"  {PREFIX}{s.name} (default: {s.default!r})\n      {s.help}" for s in SETTINGS]
-    return "Settings (environment variables):\n" + "\n".join(rows)
+    import textwrap
+
+    rows = []
+    for s in SETTINGS:
+        rows.append(f"  {PREFIX}{s.name} (default: {s.default!r})")
+        rows.extend(textwrap.wrap(s.help, 88, initial_indent="      ", subsequent_indent="      "))
+    # "\b" tells click not to rewrap the paragraph that follows.
+    return "\b\nSettings (environment variables):\n" + "\n".join(rows)

@@ -64,18 +64,22 @@ def normalized_query(raw: str | None) -> str:
 
 @dataclass(frozen=True, eq=False)  # compared by identity: tables are cached per synonyms list
 class SynonymTable:
-    """Groups of words from synonyms.yaml, folded (normalize + hiragana) for matching."""
+    """Groups of words from synonyms.yaml, folded (normalize + hiragana) for matching.
 
-    groups: tuple[tuple[str, ...], ...]  # normalised words of each group
-    index: dict[str, int]                # folded word → group
+    A word may be in several groups (its alternatives are all of theirs). Each
+    Japanese word is also found by its reading, so that members typing in
+    hiragana (きしゅへん, にんしょうあぷり) get the same alternatives."""
+
+    groups: tuple[tuple[str, ...], ...]     # normalised words of each group
+    index: dict[str, tuple[int, ...]]       # folded word or reading → groups
     longest: int
 
     @classmethod
     def from_groups(cls, groups: Sequence[Sequence[str]]) -> "SynonymTable":
         return _table(tuple(tuple(g) for g in groups))
 
-    def find(self, norm: str, bounds: set[int] | None = None) -> list[tuple[int, int, int]]:
-        """(start, end, group) of synonym words in normalised text, longest first,
+    def find(self, norm: str, bounds: set[int] | None = None) -> list[tuple[int, int, tuple[int, ...]]]:
+        """(start, end, groups) of synonym words in normalised text, longest first,
         left to right. With `bounds` (offsets where words start or end), a match
         must begin and end on them: パス must not match inside パスポート."""
         folded = kata_to_hira(norm)
@@ -95,15 +99,15 @@ class SynonymTable:
             i += 1
         return out
 
-    def alternatives(self, group: int, typed: str) -> tuple[str, ...]:
+    def alternatives(self, groups: tuple[int, ...], typed: str) -> tuple[str, ...]:
         # すまほ keeps スマホ as an alternative: the word fields hold Sudachi's
         # katakana form, which the hiragana does not match.
-        return tuple(w for w in self.groups[group] if w != typed)
+        return tuple(dict.fromkeys(w for g in groups for w in self.groups[g] if w != typed))
 
 
 @lru_cache(maxsize=16)
 def _table(groups: tuple[tuple[str, ...], ...]) -> SynonymTable:
-    index: dict[str, int] = {}
+    index: dict[str, list[int]] = {}
     norm_groups = []
     for g in groups:
         seen: list[str] = []
@@ -114,8 +118,16 @@ def _table(groups: tuple[tuple[str, ...], ...]) -> SynonymTable:
         gi = len(norm_groups)
         norm_groups.append(tuple(seen))
         for n in seen:
-            index.setdefault(kata_to_hira(n), gi)
-    return SynonymTable(tuple(norm_groups), index, max((len(k) for k in index), default=0))
+            keys = {kata_to_hira(n)}
+            if is_japanese(n):
+                r = "".join(x.reading for x in words(n))
+                if len(r) >= 3 and is_japanese(r):
+                    keys.add(r)
+            for key in keys:
+                if gi not in index.setdefault(key, []):
+                    index[key].append(gi)
+    return SynonymTable(tuple(norm_groups), {k: tuple(v) for k, v in index.items()},
+                        max((len(k) for k in index), default=0))
 
 
 EMPTY_SYNONYMS = SynonymTable((), {}, 0)
@@ -141,6 +153,7 @@ class Unit:
     text: str                         # normalised, as typed
     alternatives: tuple[str, ...] = ()  # normalised synonyms (not including text)
     start: int = 0
+    synonym: bool = False             # found in synonyms.yaml: its words only count together
 
 
 @dataclass(frozen=True)
@@ -169,7 +182,7 @@ def _parse(text: str, norm: str, synonyms: SynonymTable) -> Parsed:
     units: list[Unit] = []
     for s, e, g in spans:
         typed = norm[s:e]
-        units.append(Unit(typed, synonyms.alternatives(g, typed), s))
+        units.append(Unit(typed, synonyms.alternatives(g, typed), s, synonym=True))
     run: list[Word] = []
 
     def flush():
@@ -218,6 +231,17 @@ def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
+# Fields holding the question itself (and its other phrasings).
+HEAD_FIELDS = frozenset({F.TITLE_WORDS, F.TITLE_NGRAMS, F.ALIASES_WORDS, F.ALIASES_NGRAMS, F.READING})
+
+
+def head_factor(parsed: Parsed, ranking: Ranking) -> float:
+    """Weight of the question fields for a query this long: a long question
+    shares words with the answer more than with the short question."""
+    extra = max(0, parsed.content_words - ranking.short_words)
+    return 1.0 / (1.0 + ranking.head_decay * extra)
+
+
 def length_factor(parsed: Parsed, ranking: Ranking) -> float:
     """Weight of the bigram and reading fields for a query this long."""
     extra = max(0, parsed.content_words - ranking.short_words)
@@ -234,13 +258,17 @@ def build(parsed: Parsed, lexicon: Lexicon, ranking: Ranking = DEFAULT) -> wq.Qu
     max_df = ranking.max_df if _has_selective(parsed, lexicon, n_docs, ranking.max_df) else 1.0
     ranking = replace(ranking, max_df=max_df) if max_df != ranking.max_df else ranking
     factor = length_factor(parsed, ranking)
+    head = head_factor(parsed, ranking)
+    if head != 1.0:
+        ranking = replace(ranking, weights={f: v * head if f in HEAD_FIELDS else v
+                                            for f, v in ranking.weights.items()})
     w = ranking.weights
     clauses: list[wq.Query] = []
     for unit in parsed.units:
         alts = [(unit.text, 1.0)] + [(a, ranking.synonym) for a in unit.alternatives]
         alt_queries = []
         for i, (text, weight) in enumerate(alts):
-            q = _text_query(text, weight, lexicon, n_docs, factor, ranking, require_all=i > 0)
+            q = _text_query(text, weight, lexicon, n_docs, factor, ranking, require_all=unit.synonym)
             if q is not None:
                 alt_queries.append(q)
         if len(alt_queries) == 1:
@@ -250,6 +278,9 @@ def build(parsed: Parsed, lexicon: Lexicon, ranking: Ranking = DEFAULT) -> wq.Qu
     reading_q = _reading_query(parsed, lexicon, n_docs, w.get(F.READING, 0) * factor, ranking)
     if reading_q is not None:
         clauses.append(reading_q)
+    phrase_q = _phrase_query(parsed, lexicon, n_docs, ranking.phrase * factor, ranking)
+    if phrase_q is not None:
+        clauses.append(phrase_q)
     fuzzy_q = _fuzzy_query(parsed, lexicon, ranking)
     if fuzzy_q is not None:
         clauses.append(fuzzy_q)
@@ -365,6 +396,21 @@ def _is_grammar(run: str) -> bool:
     """A hiragana run that Sudachi reads as particles and endings only (のですが, ください)."""
     return not any(w.content for w in words(run)) and all(w.pos in ("助詞", "助動詞", "動詞", "形容詞", "接尾辞")
                                                             for w in words(run))
+
+
+def _phrase_query(parsed: Parsed, lexicon: Lexicon, n_docs: int, weight: float,
+                  ranking: Ranking) -> wq.Query | None:
+    """Bigrams of the whole query, particles included (とは, が届, ない), against
+    the question fields: how a short query is phrased often matches how the
+    question is phrased."""
+    if weight <= 0.05:
+        return None
+    grams = _unique(g for g in bigrams(parsed.normalized) if len(g) == 2)
+    pairs = [(f, g, weight * ranking.weights.get(f, 0)) for g in grams for f in (F.TITLE_NGRAMS, F.ALIASES_NGRAMS)]
+    terms = _terms(pairs, lexicon, n_docs, ranking.max_df)
+    if not terms:
+        return None
+    return _or(terms, 1.0 / max(1, len(grams)) ** ranking.unit_norm)
 
 
 def latin_words(parsed: Parsed) -> list[str]:

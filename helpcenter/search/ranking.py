@@ -53,6 +53,12 @@ class Ranking:
     # extra words being the query's content words beyond `short_words`.
     short_words: int = 3
     ngram_decay: float = 0.5
+    # Bigrams of the whole short query against the question fields (see
+    # query._phrase_query), relative to those fields' weights.
+    phrase: float = 0.0
+    # Question fields (title, aliases, reading) weigh 1 / (1 + head_decay *
+    # extra words) as much for long queries.
+    head_decay: float = 0.0
     # Terms in more than this share of the entries say nothing about any one
     # entry; they are dropped (unless they are all the query has). Also saves time.
     max_df: float = 0.5
