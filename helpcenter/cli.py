@@ -286,7 +286,9 @@ def eval_command(queries: str, content: str | None, as_json: bool, ranking_json:
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="QUERIES") from None
     try:
-        with open_generation(cfg["HELPCENTER_CONTENT_DIR"], None if content else cfg["HELPCENTER_INSTANCE_DIR"]) as gen:
+        with open_generation(cfg["HELPCENTER_CONTENT_DIR"], None if content else cfg["HELPCENTER_INSTANCE_DIR"],
+                             lenient=True) as gen:
+            _warn_left_out(gen)
             searcher = service.searcher_for(gen, ranking)
             try:
                 numbers = {}
@@ -310,6 +312,15 @@ def eval_command(queries: str, content: str | None, as_json: bool, ranking_json:
         click.echo(json.dumps({k: round(v, 4) for k, v in report.overall.items()}))
         return
     _print_report(queries, judged, report, numbers)
+
+
+def _warn_left_out(gen) -> None:
+    """Evaluating another collection: say (on stderr) which entries were left out."""
+    warnings = getattr(gen, "warnings", None)
+    if warnings:
+        for p in warnings[:20]:
+            click.echo(f"warning: {p}", err=True)
+        click.echo(f"warning: {len(warnings)} content problem(s); evaluating the entries that could be read.", err=True)
 
 
 def _print_report(name, judged, report, numbers) -> None:
@@ -369,7 +380,9 @@ def chat_eval_command(queries: str, off_topic: str | None, content: str | None, 
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None
     try:
-        with open_generation(cfg["HELPCENTER_CONTENT_DIR"], None if content else cfg["HELPCENTER_INSTANCE_DIR"]) as gen:
+        with open_generation(cfg["HELPCENTER_CONTENT_DIR"], None if content else cfg["HELPCENTER_INSTANCE_DIR"],
+                             lenient=True) as gen:
+            _warn_left_out(gen)
             report = chat_evaluation.evaluate(IndexKnowledge(gen), judged, negatives)
     except ContentProblems as exc:
         for p in exc.problems:

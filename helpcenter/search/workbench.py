@@ -26,16 +26,21 @@ class ContentProblems(Exception):
 
 
 @contextmanager
-def temporary_generation(content_dir: str | Path, procs: int = 1) -> Iterator[Generation]:
-    """A generation built from `content_dir` in a temporary directory (removed afterwards)."""
-    content, problems = load_content(str(content_dir))
-    if content is None or problems:
+def temporary_generation(content_dir: str | Path, procs: int = 1, lenient: bool = False) -> Iterator[Generation]:
+    """A generation built from `content_dir` in a temporary directory (removed afterwards).
+
+    `lenient` (evaluating another FAQ collection): entries with problems are
+    left out and the problems are kept as `gen.warnings` instead of failing.
+    """
+    content, problems = load_content(str(content_dir), lenient=lenient)
+    if content is None or (problems and not lenient):
         raise ContentProblems(problems)
     with tempfile.TemporaryDirectory(prefix="helpcenter-index-") as tmp:
         target = Path(tmp) / "gen-temporary"
         target.mkdir()
         indexer.build_generation(content, target, procs=procs)
         gen = Generation(target)
+        gen.warnings = problems
         try:
             yield gen
         finally:
@@ -44,7 +49,7 @@ def temporary_generation(content_dir: str | Path, procs: int = 1) -> Iterator[Ge
 
 @contextmanager
 def open_generation(content_dir: str | Path, instance_dir: str | Path | None = None,
-                    procs: int = 1) -> Iterator[Generation]:
+                    procs: int = 1, lenient: bool = False) -> Iterator[Generation]:
     if instance_dir is not None:
         live = indexer.current_generation(instance_dir)
         if live is not None and indexer.current_fingerprint(instance_dir) == indexer.content_fingerprint(content_dir):
@@ -54,5 +59,5 @@ def open_generation(content_dir: str | Path, instance_dir: str | Path | None = N
             finally:
                 gen.close()
             return
-    with temporary_generation(content_dir, procs=procs) as gen:
+    with temporary_generation(content_dir, procs=procs, lenient=lenient) as gen:
         yield gen
