@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 
+from ..analytics import events
 from ..pagination import PageOutOfRange, Pagination, parse_page
 from ..search import service
 from ..search.query import clean
 from .browse import popular_faqs
-from .extensions import generation
+from . import visitors
+from .extensions import engine, generation
 from .views_common import not_found
 
 bp = Blueprint("search", __name__)
@@ -48,6 +50,11 @@ def search_page():
     except PageOutOfRange:
         raise not_found("このページはありません。1ページ目からご覧ください。") from None
     pager = Pagination(result.total, result.page, result.per_page)
+    if not visitors.is_bot(request.user_agent.string):
+        # what members look for and do not find (the editors' content gaps)
+        events.record_search(engine(), visitor=visitors.visitor_id(), query=query,
+                             normalized=result.normalized, results=result.total, category=category,
+                             page=result.page)
     matched_wizards = service.wizard_matches(gen, query)
     popular = popular_faqs(gen, 5) if result.total == 0 else []
     return render_template("search.html", query=query, result=result, pager=pager, category=category,
