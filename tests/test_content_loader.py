@@ -178,3 +178,10 @@ def test_lenient_loading_keeps_readable_entries_of_a_foreign_collection(tmp_path
     assert list(content.faqs) == [1]
     assert content.categories["shop/returns"].parent == "shop"
     assert any("not a date" in str(w) for w in warnings)
+
+
+def test_categories_keep_the_file_order_parents_before_children():
+    content, _ = load_content(CONTENT)
+    assert list(content.categories)[:4] == ["two-factor", "two-factor/change", "two-factor/glossary",
+                                            "two-factor/other"]
+    assert [c.slug for c in content.top_categories()] == ["two-factor", "login", "profile", "app", "contact"]

@@ -153,11 +153,22 @@ def test_did_you_mean_replaces_the_misspelt_word_only():
     assert did_you_mean(parse("スマホ"), lex) is None
 
 
-def test_too_common_terms_are_dropped_unless_they_are_all_there_is():
-    lex = FakeLexicon(common={"認証"})
-    ranking = DEFAULT.with_(max_df=0.5)
+def test_pruning_leaves_out_terms_too_common_to_matter_but_never_the_strongest():
+    lex = FakeLexicon(common={"認証", "にん", "しょ", "ょう"})
+    ranking = DEFAULT.with_(prune=0.2)
+    assert "認証" in term_texts(build(parse("認証 解除"), lex))
     assert "認証" not in term_texts(build(parse("認証 解除"), lex, ranking))
-    assert "認証" in term_texts(build(parse("認証"), lex, ranking))
+    assert "解除" in term_texts(build(parse("認証 解除"), lex, ranking))
+    everything_common = FakeLexicon(common={"認証", "にん", "んし", "しょ", "ょう"})
+    assert "認証" in term_texts(build(parse("認証"), everything_common, ranking))
+
+
+def test_postings_budget_keeps_the_most_telling_terms():
+    lex = FakeLexicon(common={"認証", "コード"})
+    full = build(parse("認証コード 解除"), lex)
+    budgeted = build(parse("認証コード 解除"), lex, DEFAULT.with_(max_postings=10))
+    assert "解除" in term_texts(budgeted)
+    assert len(term_texts(budgeted)) < len(term_texts(full))
 
 
 def test_bigram_weight_falls_with_query_length():
@@ -174,3 +185,9 @@ def test_highlight_terms_include_typed_words_forms_and_synonyms():
     terms = highlight_terms(parse("スマホ 届かない", SYN))
     assert "すまほ" in terms and "すまーとふぉん" in terms
     assert "届" in terms  # the stem marks 届きません too
+
+
+def test_latin_words_with_digits_stay_whole():
+    assert [u.text for u in parse("iPhone15に変えた").units][0] == "iphone15"
+    q = build(parse("zqxw58b3b"), FakeLexicon(vocab={"iphone"}))
+    assert "58" not in term_texts(q) and "3" not in term_texts(q)

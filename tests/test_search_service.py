@@ -127,6 +127,11 @@ def test_any_string_is_safe(gen, raw):
     service.wizard_matches(gen, raw)
 
 
+def test_gibberish_with_digits_finds_nothing(gen):
+    # Sudachi splits it into zqxw / 58 / b / 3 / b; the numbers alone must not match.
+    assert service.search(gen, "zqxw58b3b9").total == 0
+
+
 def test_misspelt_latin_word_is_found_and_suggested(gen):
     result = service.search(gen, "Authenticater")
     assert result.total and result.hits[0].number in (3813, 3816, 3817, 3818, 3819, 3811, 3827)

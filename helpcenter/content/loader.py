@@ -228,15 +228,16 @@ def _load_categories(root: Path, problems: list[Problem]) -> dict[str, Category]
                 report(p + ("slug",), f"duplicate category: {full!r}")
                 continue
             order += 1
+            mine = order
             placeholder = Category(full, title, _text(item.get("description")) or "",
-                                   parent.slug if parent else None, (), order)
+                                   parent.slug if parent else None, (), mine)
             out[full] = placeholder
             children = item.get("children") or []
             if not isinstance(children, list):
                 report(p + ("children",), "must be a list")
                 children = []
             kids = walk(children, placeholder, p + ("children",))
-            out[full] = Category(full, title, placeholder.description, placeholder.parent, kids, order)
+            out[full] = Category(full, title, placeholder.description, placeholder.parent, kids, mine)
             slugs.append(full)
         return tuple(slugs)
 
@@ -576,7 +577,7 @@ def load_content(root: str | Path, lenient: bool = False) -> tuple[Content | Non
             _check_wizard_refs(w, report, numbers, flows)
             wizards[w.id] = w
     if lenient:
-        return _lenient(root, site, categories, faqs, synonyms), problems
+        return _lenient(root, site, categories, faqs, synonyms, wizards), problems
     if problems or site is None:
         return None, problems
     faqs = dict(sorted(faqs.items()))
@@ -584,7 +585,7 @@ def load_content(root: str | Path, lenient: bool = False) -> tuple[Content | Non
 
 
 def _lenient(root: Path, site: Site | None, categories: dict[str, Category], faqs: dict[int, Faq],
-             synonyms) -> Content | None:
+             synonyms, wizards: dict[str, Wizard]) -> Content | None:
     if not faqs:
         return None
     categories = dict(categories)
@@ -597,7 +598,7 @@ def _lenient(root: Path, site: Site | None, categories: dict[str, Category], faq
                     categories[s] = Category(s, parts[i - 1], parent="/".join(parts[:i - 1]) or None,
                                              order=len(categories) + 1)
     site = site or Site(name=root.name)
-    return Content(site, categories, dict(sorted(faqs.items())), synonyms, {})
+    return Content(site, categories, dict(sorted(faqs.items())), synonyms, wizards)
 
 
 def iter_descendants(categories: dict[str, Category], slug: str) -> Iterable[str]:

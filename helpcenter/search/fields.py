@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from whoosh import fields
 
-from .analysis import MorphAnalyzer, NgramAnalyzer, ReadingAnalyzer
+from .analysis import MorphAnalyzer, NgramAnalyzer, PartsAnalyzer, ReadingAnalyzer
 
 NUMBER = "number"              # "3816"; unique key
 NUMBER_SORT = "number_sort"    # numeric, for stable tie-breaks
@@ -21,7 +21,7 @@ ALIASES = "aliases"            # stored: aliases, one a line (find-as-you-type)
 ALIASES_WORDS = "aliases_words"
 ALIASES_NGRAMS = "aliases_ngrams"
 BODY_WORDS = "body_words"      # answer as plain text, Sudachi words
-BODY_NGRAMS = "body_ngrams"    # answer as plain text, bigrams
+BODY_NGRAMS = "body_ngrams"    # answer as plain text, bigrams of its longer words (compound parts)
 READING = "reading"            # question + aliases, bigrams of the hiragana reading
 CATEGORY_WORDS = "category_words"  # category titles (2段階認証, 変更方法 …)
 CATEGORIES = "categories"      # every category slug of the entry and their parents
@@ -39,7 +39,7 @@ NGRAM_FIELDS = (TITLE_NGRAMS, ALIASES_NGRAMS, BODY_NGRAMS)
 
 
 def build_schema() -> fields.Schema:
-    words, ngrams, reading = MorphAnalyzer(), NgramAnalyzer(), ReadingAnalyzer()
+    words, ngrams, reading, parts = MorphAnalyzer(), NgramAnalyzer(), ReadingAnalyzer(), PartsAnalyzer()
     return fields.Schema(**{
         NUMBER: fields.ID(stored=True, unique=True),
         NUMBER_SORT: fields.NUMERIC(int, sortable=True),
@@ -50,7 +50,7 @@ def build_schema() -> fields.Schema:
         ALIASES_WORDS: fields.TEXT(analyzer=words, phrase=False),
         ALIASES_NGRAMS: fields.TEXT(analyzer=ngrams, phrase=False),
         BODY_WORDS: fields.TEXT(analyzer=words, phrase=False),
-        BODY_NGRAMS: fields.TEXT(analyzer=ngrams, phrase=False),
+        BODY_NGRAMS: fields.TEXT(analyzer=parts, phrase=False),
         READING: fields.TEXT(analyzer=reading, phrase=False),
         CATEGORY_WORDS: fields.TEXT(analyzer=words, phrase=False),
         CATEGORIES: fields.KEYWORD(commas=True),

@@ -27,7 +27,7 @@ from . import documents
 from .fields import build_schema
 
 # Bump when analysis or fields change, so that `serve` rebuilds stale indexes.
-SCHEMA_VERSION = "5"
+SCHEMA_VERSION = "6"
 CURRENT = "CURRENT"
 KEEP_OLD = 2  # generations kept after a switch, for readers that still hold them
 

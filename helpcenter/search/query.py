@@ -11,25 +11,29 @@ queries on the word, bigram and reading fields, weighted by `ranking.Ranking`.
   that an entry saying both スマホ and スマートフォン is not counted twice.
 * Latin words unknown to the index are corrected by edit distance against the
   word fields (Authenticater → authenticator) at `ranking.fuzzy`.
-* Term statistics come from a `Lexicon` (the searcher in production, a dict in
-  tests): terms in more than `ranking.max_df` of the entries are dropped.
+* Term statistics come from a `Lexicon` (the searcher in production, a fake
+  in tests): terms the index lacks are left out, and with `ranking.prune` /
+  `ranking.max_postings` so are terms too common to matter.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
+from math import log
 from typing import Iterable, Protocol, Sequence
 
 from whoosh import query as wq
 
 from . import fields as F
-from .analysis import Word, bigrams, fold, is_japanese, kata_to_hira, normalize, words
+from .analysis import Word, bigrams, fold, is_japanese, kata_to_hira, normalize, reading_bigrams, words
 from .ranking import DEFAULT, Ranking
 
 MAX_QUERY_CHARS = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 _LATIN_WORD = re.compile(r"^[a-z][a-z0-9'.-]*$")
+# Latin words with digits in them (they need letters and digits).
+_MIXED_RUN = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+(?![a-z0-9])")
 # Noun-like parts of speech that join into one compound unit (2 + 段階 + 認証).
 _COMPOUND_POS = {"名詞", "接尾辞", "接頭辞"}
 
@@ -183,6 +187,12 @@ def _parse(text: str, norm: str, synonyms: SynonymTable) -> Parsed:
     for s, e, g in spans:
         typed = norm[s:e]
         units.append(Unit(typed, synonyms.alternatives(g, typed), s, synonym=True))
+    # A Latin word with digits (iphone15, zqx58b3b) is one unit: Sudachi's
+    # pieces of it (58, 3, b) would match any entry with those numbers.
+    for m in _MIXED_RUN.finditer(norm):
+        if m.start() in bounds and m.end() in bounds and not any(s < m.end() and m.start() < e for s, e, _ in spans):
+            spans.append((m.start(), m.end(), ()))
+            units.append(Unit(m.group(0), (), m.start()))
     run: list[Word] = []
 
     def flush():
@@ -221,6 +231,9 @@ def _parse(text: str, norm: str, synonyms: SynonymTable) -> Parsed:
 
 def unit_terms(text: str) -> tuple[list[str], list[str]]:
     """(word terms, bigram terms) of a unit's text."""
+    if _MIXED_RUN.fullmatch(text):
+        # The whole word, and its alphabetic pieces of 3+ letters (iphone15 → iphone).
+        return _unique([text] + [w.form for w in words(text) if w.form.isalpha() and len(w.form) >= 3]), [text]
     ws = words(text)
     forms = [w.form for w in ws if w.content] or [w.form for w in ws if w.surface.strip()
                                                   and (is_japanese(w.surface) or w.surface.isalnum())]
@@ -231,62 +244,43 @@ def _unique(items: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-# Fields holding the question itself (and its other phrasings).
-HEAD_FIELDS = frozenset({F.TITLE_WORDS, F.TITLE_NGRAMS, F.ALIASES_WORDS, F.ALIASES_NGRAMS, F.READING})
-
-
-def head_factor(parsed: Parsed, ranking: Ranking) -> float:
-    """Weight of the question fields for a query this long: a long question
-    shares words with the answer more than with the short question."""
-    extra = max(0, parsed.content_words - ranking.short_words)
-    return 1.0 / (1.0 + ranking.head_decay * extra)
-
-
 def length_factor(parsed: Parsed, ranking: Ranking) -> float:
-    """Weight of the bigram and reading fields for a query this long."""
+    """Weight of the bigram and reading fields for a query this long: they help
+    short colloquial queries and add noise to long questions."""
     extra = max(0, parsed.content_words - ranking.short_words)
     return 1.0 / (1.0 + ranking.ngram_decay * extra)
 
 
 def build(parsed: Parsed, lexicon: Lexicon, ranking: Ranking = DEFAULT) -> wq.Query:
-    """The Whoosh query for a parsed member query (NullQuery when nothing to search)."""
+    """The Whoosh query for a parsed member query (NullQuery when nothing to search).
+
+    Shape: Or(unit, …, reading, fuzzy), where a unit is Or(word and bigram
+    terms) or, with synonyms, DisjunctionMax(Or(…) per alternative), and the
+    terms of one text in several fields are grouped as Or(fields)."""
     if parsed.empty:
         return wq.NullQuery
     lexicon = _Memo(lexicon)
     n_docs = max(1, lexicon.doc_count())
-    # Drop too common terms only when something more telling is left.
-    max_df = ranking.max_df if _has_selective(parsed, lexicon, n_docs, ranking.max_df) else 1.0
-    ranking = replace(ranking, max_df=max_df) if max_df != ranking.max_df else ranking
     factor = length_factor(parsed, ranking)
-    head = head_factor(parsed, ranking)
-    if head != 1.0:
-        ranking = replace(ranking, weights={f: v * head if f in HEAD_FIELDS else v
-                                            for f, v in ranking.weights.items()})
-    w = ranking.weights
     clauses: list[wq.Query] = []
     for unit in parsed.units:
         alts = [(unit.text, 1.0)] + [(a, ranking.synonym) for a in unit.alternatives]
-        alt_queries = []
-        for i, (text, weight) in enumerate(alts):
-            q = _text_query(text, weight, lexicon, n_docs, factor, ranking, require_all=unit.synonym)
-            if q is not None:
-                alt_queries.append(q)
-        if len(alt_queries) == 1:
-            clauses.append(alt_queries[0])
-        elif alt_queries:
-            clauses.append(wq.DisjunctionMax(alt_queries))
-    reading_q = _reading_query(parsed, lexicon, n_docs, w.get(F.READING, 0) * factor, ranking)
-    if reading_q is not None:
-        clauses.append(reading_q)
-    phrase_q = _phrase_query(parsed, lexicon, n_docs, ranking.phrase * factor, ranking)
-    if phrase_q is not None:
-        clauses.append(phrase_q)
-    fuzzy_q = _fuzzy_query(parsed, lexicon, ranking)
-    if fuzzy_q is not None:
-        clauses.append(fuzzy_q)
+        queries = [q for q in (_text_query(text, weight, lexicon, factor, ranking, require_all=unit.synonym)
+                               for text, weight in alts) if q is not None]
+        if len(queries) == 1:
+            clauses.append(queries[0])
+        elif queries:
+            clauses.append(wq.DisjunctionMax(queries))
+    for extra in (_reading_query(parsed, lexicon, ranking.weights.get(F.READING, 0) * factor),
+                  _fuzzy_query(parsed, lexicon, ranking)):
+        if extra is not None:
+            clauses.append(extra)
     if not clauses:
         return wq.NullQuery
-    return clauses[0] if len(clauses) == 1 else wq.Or(clauses)
+    q = clauses[0] if len(clauses) == 1 else wq.Or(clauses)
+    if ranking.prune > 0 or ranking.max_postings:
+        q = _prune(q, lexicon, n_docs, ranking)
+    return q
 
 
 class _Memo:
@@ -309,38 +303,21 @@ class _Memo:
         return self.lexicon.terms_within(field, text, maxdist, prefix)
 
 
-def _has_selective(parsed: Parsed, lexicon: Lexicon, n_docs: int, max_df: float) -> bool:
-    if max_df >= 1.0:
-        return True
-    for unit in parsed.units:
-        forms, grams = unit_terms(unit.text)
-        for f, terms in ((F.BODY_WORDS, forms), (F.TITLE_WORDS, forms), (F.BODY_NGRAMS, grams)):
-            if any(0 < lexicon.doc_frequency(f, t) <= max_df * n_docs for t in terms):
-                return True
-    return False
+def _terms(pairs: list[tuple[str, str, float]], lexicon: Lexicon) -> list[wq.Term]:
+    """Term queries for (field, text, boost), leaving out terms the index does not have."""
+    return [wq.Term(field, text, boost=boost) for field, text, boost in pairs
+            if boost > 0 and lexicon.doc_frequency(field, text)]
 
 
-def _terms(pairs: list[tuple[str, str, float]], lexicon: Lexicon, n_docs: int, max_df: float) -> list[wq.Term]:
-    """Term queries for (field, text, boost), leaving out absent and too common terms."""
-    found = []
-    for field, text, boost in pairs:
-        if boost <= 0:
-            continue
-        df = lexicon.doc_frequency(field, text)
-        if df and df <= max_df * n_docs:
-            found.append(wq.Term(field, text, boost=boost))
-    return found
-
-
-def _text_query(text: str, weight: float, lexicon: Lexicon, n_docs: int, factor: float,
-                ranking: Ranking, require_all: bool = False) -> wq.Query | None:
+def _text_query(text: str, weight: float, lexicon: Lexicon, factor: float, ranking: Ranking,
+                require_all: bool = False) -> wq.Query | None:
     """Terms of one unit or synonym. With `require_all` (a synonym of several
     words, アカウント削除) every word must match: a part alone (アカウント) is
     not the synonym."""
     if require_all:
         parts = [w for w in words(text) if w.content]
         if len(parts) > 1:
-            clauses = [_text_query(w.surface, weight, lexicon, n_docs, factor, ranking) for w in parts]
+            clauses = [_text_query(w.surface, weight, lexicon, factor, ranking) for w in parts]
             if any(c is None for c in clauses):
                 return None
             # The mean of the words, so that a synonym of several words does not
@@ -351,67 +328,102 @@ def _text_query(text: str, weight: float, lexicon: Lexicon, n_docs: int, factor:
     pairs = [(f, t, w.get(f, 0) * weight) for t in forms for f in F.WORD_FIELDS]
     if factor > 0.05:
         pairs += [(f, g, w.get(f, 0) * weight * factor) for g in grams for f in F.NGRAM_FIELDS]
-    terms = _terms(pairs, lexicon, n_docs, ranking.max_df)
-    if not terms:
-        return None
-    n_terms = len(set(forms)) + (len(set(grams)) if factor > 0.05 else 0)
-    scale = 1.0 / max(1, n_terms) ** ranking.unit_norm
-    return _or(terms, scale)
+    terms = _terms(pairs, lexicon)
+    return _or(terms) if terms else None
 
 
 def _or(terms: list[wq.Term], scale: float = 1.0) -> wq.Query:
-    """Or of terms, scaled. (Whoosh ignores the boost of a compound query with a
-    single child, so a lone term carries the scale itself.)"""
-    if len(terms) == 1:
-        t = terms[0]
-        return wq.Term(t.fieldname, t.text, boost=t.boost * scale)
-    return wq.Or(terms, boost=scale)
+    """Sum of terms, scaled, with the terms of one text in several fields
+    grouped as Or(fields) (the scorer reads such a group as one merged posting
+    list). Whoosh ignores the boost of a compound query with a single child,
+    so a lone child carries the scale itself."""
+    groups: dict[str, list[wq.Term]] = {}
+    for t in terms:
+        groups.setdefault(t.text, []).append(t)
+    children = [g[0] if len(g) == 1 else wq.Or(g) for g in groups.values()]
+    if len(children) == 1:
+        return _scaled(children[0], scale)
+    return wq.Or(children, boost=scale)
 
 
-_KANA_RUN = re.compile(r"[\u3041-\u309fー]{3,}")
+def _scaled(q: wq.Query, factor: float) -> wq.Query:
+    """`q` with its score multiplied by `factor`."""
+    if factor == 1.0:
+        return q
+    if isinstance(q, wq.Term):
+        return wq.Term(q.fieldname, q.text, boost=q.boost * factor)
+    return type(q)(list(q.subqueries), boost=q.boost * factor)
 
 
-def _reading_query(parsed: Parsed, lexicon: Lexicon, n_docs: int, weight: float,
-                   ranking: Ranking) -> wq.Query | None:
-    """Bigrams of what the member typed in hiragana (3+ characters in a row)
-    against the reading of titles and aliases: にだんかいにんしょう, じゅうしょへんこう.
-    Text typed in kanji or katakana is matched better by the other fields."""
+def _reading_query(parsed: Parsed, lexicon: Lexicon, weight: float) -> wq.Query | None:
+    """Bigrams of the reading of the whole query, particles included, against
+    the reading of titles and aliases: finds what was typed in kana
+    (にだんかいにんしょう, じゅうしょへんこう), and rewards entries whose question
+    sounds like the query."""
     if weight <= 0.05:
         return None
-    if ranking.reading_all:
-        from .analysis import reading_bigrams
-
-        grams = _unique(reading_bigrams(parsed.normalized))
-    else:
-        grams = _unique(g for run in _KANA_RUN.findall(kata_to_hira(parsed.normalized)) if not _is_grammar(run)
-                        for g in bigrams(run))
-    terms = _terms([(F.READING, g, weight) for g in grams], lexicon, n_docs, ranking.max_df)
-    if not terms:
-        return None
-    scale = 1.0 / max(1, len(grams)) ** ranking.unit_norm
-    return _or(terms, scale)
+    # Digits inside Latin words (zqx58b3b) would be read ごじゅうはち: leave those words out.
+    grams = _unique(reading_bigrams(_MIXED_RUN.sub(" ", parsed.normalized)))
+    terms = _terms([(F.READING, g, weight) for g in grams], lexicon)
+    return _or(terms) if terms else None
 
 
-def _is_grammar(run: str) -> bool:
-    """A hiragana run that Sudachi reads as particles and endings only (のですが, ください)."""
-    return not any(w.content for w in words(run)) and all(w.pos in ("助詞", "助動詞", "動詞", "形容詞", "接尾辞")
-                                                            for w in words(run))
+# --- leaving out terms that cannot matter -------------------------------------
+
+def term_bound(term: wq.Term, lexicon: Lexicon, n_docs: int, ranking: Ranking) -> float:
+    """The most a term can add to a score, before the boosts of its parents:
+    idf × (k1 + 1) × boost (BM25's term-frequency part never exceeds k1 + 1)."""
+    df = lexicon.doc_frequency(term.fieldname, term.text)
+    idf = log(1 + (n_docs - df + 0.5) / (df + 0.5))
+    return idf * (ranking.k1 + 1) * term.boost
 
 
-def _phrase_query(parsed: Parsed, lexicon: Lexicon, n_docs: int, weight: float,
-                  ranking: Ranking) -> wq.Query | None:
-    """Bigrams of the whole query, particles included (とは, が届, ない), against
-    the question fields: how a short query is phrased often matches how the
-    question is phrased."""
-    if weight <= 0.05:
-        return None
-    grams = _unique(g for g in bigrams(parsed.normalized) if len(g) == 2)
-    pairs = [(f, g, weight * ranking.weights.get(f, 0)) for g in grams for f in (F.TITLE_NGRAMS, F.ALIASES_NGRAMS)]
-    terms = _terms(pairs, lexicon, n_docs, ranking.max_df)
-    if not terms:
-        return None
-    return _or(terms, 1.0 / max(1, len(grams)) ** ranking.unit_norm)
+def _prune(q: wq.Query, lexicon: Lexicon, n_docs: int, ranking: Ranking) -> wq.Query:
+    """Leave out terms that can add at most `ranking.prune` of what the most
+    telling term of the query can, and, with `ranking.max_postings`, the least
+    telling terms beyond that many postings. In a big collection the common
+    bigrams and words of a query (認証, コー, ーど) each touch most entries for
+    a few hundredths of a point; fewer postings to read, nearly the same order."""
+    found: list[tuple[float, int]] = []  # (bound, postings) of every term
 
+    def collect(node, mult):
+        if isinstance(node, wq.Term):
+            found.append((mult * term_bound(node, lexicon, n_docs, ranking),
+                           lexicon.doc_frequency(node.fieldname, node.text)))
+        else:
+            for child in node.children():
+                collect(child, mult * node.boost)
+
+    collect(q, 1.0)
+    if not found:
+        return q
+    strongest = max(b for b, _ in found)
+    floor = strongest * ranking.prune
+    if ranking.max_postings:
+        spent = 0
+        for bound, cost in sorted(found, reverse=True):
+            spent += cost
+            if spent > ranking.max_postings and bound < strongest:
+                floor = max(floor, bound * 1.000001)
+                break
+
+    def rebuild(node, mult):
+        if isinstance(node, wq.Term):
+            return node if mult * term_bound(node, lexicon, n_docs, ranking) >= floor else None
+        kept = [c for c in (rebuild(child, mult * node.boost) for child in node.children()) if c is not None]
+        if not kept:
+            return None
+        if isinstance(node, wq.And):
+            # A synonym of several words needs them all: keep it whole or not at all.
+            return node if len(kept) == len(node.subqueries) else None
+        if len(kept) == 1 and not isinstance(node, wq.DisjunctionMax):
+            return _scaled(kept[0], node.boost)
+        return type(node)(kept, boost=node.boost)
+
+    return rebuild(q, 1.0) or q
+
+
+# --- Latin typos ---------------------------------------------------------------
 
 def latin_words(parsed: Parsed) -> list[str]:
     return _unique(t for t in re.findall(r"[a-z][a-z0-9'.-]*", parsed.normalized) if len(t) >= 3)

@@ -24,13 +24,14 @@ from . import fields as F
 
 def _default_weights() -> dict[str, float]:
     return {
-        F.TITLE_WORDS: 3.0, F.ALIASES_WORDS: 2.0, F.BODY_WORDS: 1.0, F.CATEGORY_WORDS: 0.5,
-        F.TITLE_NGRAMS: 1.0, F.ALIASES_NGRAMS: 0.8, F.BODY_NGRAMS: 0.3,
-        F.READING: 0.6,
+        F.TITLE_WORDS: 1.5, F.ALIASES_WORDS: 2.0, F.BODY_WORDS: 2.0, F.CATEGORY_WORDS: 0.33,
+        F.TITLE_NGRAMS: 0.75, F.ALIASES_NGRAMS: 0.8, F.BODY_NGRAMS: 0.4,
+        F.READING: 1.2,
     }
 
 
 def _default_b() -> dict[str, float]:
+    # Titles and aliases are short and similar in length: less length normalisation.
     return {F.TITLE_WORDS: 0.5, F.TITLE_NGRAMS: 0.5, F.ALIASES_WORDS: 0.5, F.ALIASES_NGRAMS: 0.5,
             F.READING: 0.5, F.CATEGORY_WORDS: 0.3}
 
@@ -41,7 +42,7 @@ class Ranking:
 
     weights: dict[str, float] = field(default_factory=_default_weights)
     # BM25 saturation and length normalisation (per field where given).
-    k1: float = 1.2
+    k1: float = 0.6
     b: float = 0.75
     field_b: dict[str, float] = field(default_factory=_default_b)
     # A synonym counts this much of the word the member typed.
@@ -52,21 +53,13 @@ class Ranking:
     # questions: their weight is multiplied by 1 / (1 + decay * extra words),
     # extra words being the query's content words beyond `short_words`.
     short_words: int = 3
-    ngram_decay: float = 0.5
-    # Bigrams of the whole short query against the question fields (see
-    # query._phrase_query), relative to those fields' weights.
-    phrase: float = 0.0
-    # Question fields (title, aliases, reading) weigh 1 / (1 + head_decay *
-    # extra words) as much for long queries.
-    head_decay: float = 0.0
-    # Terms in more than this share of the entries say nothing about any one
-    # entry; they are dropped (unless they are all the query has). Also saves time.
-    max_df: float = 0.5
-    # Unit weight = 1 / terms ** unit_norm: a long compound (2段階認証: 3 words,
-    # 4 bigrams) should not outweigh a short word (解除) just by its many terms.
-    unit_norm: float = 0.5
-    # Reading bigrams of the whole query (True) or only of what was typed in hiragana.
-    reading_all: bool = True
+    ngram_decay: float = 0.25
+    # Terms that can add at most this share of the query's strongest term are
+    # left out (see query._prune): speed on big collections, little effect on order.
+    prune: float = 0.0
+    # At most about this many postings are read per query (0: no limit); the
+    # least telling terms go first. Keeps the slowest queries bounded.
+    max_postings: int = 0
     # Results scoring below this share of the best one are not listed.
     min_relative: float = 0.2
 

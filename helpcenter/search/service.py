@@ -124,10 +124,11 @@ def clear_cache() -> None:
 class _GenData:
     def __init__(self, gen):
         self.synonyms = SynonymTable.from_groups(gen.synonyms)
-        self._suggest: list[tuple[int, str, str, tuple[str, ...]]] | None = None
+        self._suggest: list[tuple[int, str, str, tuple[str, ...], frozenset[str]]] | None = None
         self._wizards: list[tuple[Any, set[str], set[str]]] | None = None
         self._postings: dict[tuple, scorer.Postings] = {}
         self._categories: dict[str, set[int]] = {}
+        self.df: dict[tuple[str, str], int] = {}
         self.lock = threading.Lock()
 
     def postings(self, ranking: Ranking) -> scorer.Postings:
@@ -162,17 +163,27 @@ def _data(gen) -> _GenData:
 
 
 class SearcherLexicon:
-    """The query builder's Lexicon over a Whoosh searcher."""
+    """The query builder's Lexicon over a Whoosh searcher. `df_cache` (one per
+    generation) keeps document frequencies between queries: a query asks for a
+    few hundred, at about 10 µs each from Whoosh."""
 
-    def __init__(self, searcher):
+    def __init__(self, searcher, df_cache: dict | None = None):
         self.searcher = searcher
         self.reader = searcher.reader()
+        self.df = df_cache if df_cache is not None else {}
 
     def doc_count(self) -> int:
         return self.searcher.doc_count_all()
 
     def doc_frequency(self, field: str, text: str) -> int:
-        return self.searcher.doc_frequency(field, text)
+        key = (field, text)
+        df = self.df.get(key)
+        if df is None:
+            df = self.searcher.doc_frequency(field, text)
+            if len(self.df) > 200_000:  # bounded: a generation's vocabulary rarely comes near
+                self.df.clear()
+            self.df[key] = df
+        return df
 
     def terms_within(self, field: str, text: str, maxdist: int, prefix: int) -> Iterable[str]:
         return self.reader.terms_within(field, text, maxdist, prefix=prefix)
@@ -190,12 +201,12 @@ def rank(gen, parsed: Parsed, category: str | None = None, ranking: Ranking = DE
     if parsed.empty:
         return []
     searcher = searcher or gen.searcher()
-    q = build(parsed, SearcherLexicon(searcher), ranking)
+    data = _data(gen)
+    q = build(parsed, SearcherLexicon(searcher, data.df), ranking)
     if q is wq.NullQuery:
         return []
-    data = _data(gen)
     try:
-        acc = scorer.scores(q, searcher, data.postings(ranking))
+        acc = scorer.dense_scores(q, searcher, data.postings(ranking))
         top = scorer.top(acc, limit, data.category_docs(searcher, category) if category else None)
     except scorer.Unsupported:  # a query shape our scorer does not run: Whoosh's own matchers
         flt = wq.Term(F.CATEGORIES, category) if category else None
@@ -259,7 +270,8 @@ def _suggestion(gen, parsed: Parsed, total: int, searcher) -> str | None:
 
 # --- find-as-you-type ---------------------------------------------------------
 
-def _suggest_list(gen) -> list[tuple[int, str, str, tuple[str, ...]]]:
+def _suggest_list(gen) -> list[tuple[int, str, str, tuple[str, ...], frozenset[str]]]:
+    """(number, title, folded title, folded aliases, their bigrams) of every entry, built once."""
     d = _data(gen)
     if d._suggest is None:
         with d.lock:
@@ -267,7 +279,9 @@ def _suggest_list(gen) -> list[tuple[int, str, str, tuple[str, ...]]]:
                 rows = []
                 for doc in gen.searcher().all_stored_fields():
                     aliases = tuple(fold(a) for a in (doc.get(F.ALIASES) or "").split("\n") if a.strip())
-                    rows.append((int(doc[F.NUMBER]), doc[F.TITLE], fold(doc[F.TITLE]), aliases))
+                    ftitle = fold(doc[F.TITLE])
+                    grams = frozenset(bigrams(ftitle)).union(*(bigrams(a) for a in aliases))
+                    rows.append((int(doc[F.NUMBER]), doc[F.TITLE], ftitle, aliases, grams))
                 rows.sort(key=lambda r: r[0])
                 d._suggest = rows
     return d._suggest
@@ -285,7 +299,7 @@ def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
         return []
     scored: list[tuple[float, int, str]] = []
     grams = set(bigrams(text)) if len(text) >= 2 else set()
-    for number, title, ftitle, faliases in _suggest_list(gen):
+    for number, title, ftitle, faliases, have in _suggest_list(gen):
         if ftitle.startswith(text):
             s = 4.0
         elif text in ftitle:
@@ -293,7 +307,6 @@ def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
         elif any(text in a for a in faliases):
             s = 2.0
         elif len(grams) >= 2:
-            have = set(bigrams(ftitle)).union(*(bigrams(a) for a in faliases)) if faliases else set(bigrams(ftitle))
             overlap = len(grams & have) / len(grams)
             if overlap < 0.6:
                 continue
