@@ -33,8 +33,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     extensions.init_app(app)
     views_common.init_app(app)
 
-    from .web import BLUEPRINTS, pagecache
-    for bp in BLUEPRINTS():
+    from .web import blueprints, pagecache
+    for bp in blueprints():
         app.register_blueprint(bp)
     pagecache.init_app(app)
     return app

@@ -3,16 +3,10 @@ from __future__ import annotations
 
 import importlib
 
-# browse, search, wizard, chat, feedback, admin, api: each module defines `bp`.
+# Each module defines `bp`; create_app registers them in this order.
 FEATURES = ("browse", "search", "wizard", "chat", "feedback", "admin", "api")
 
 
-def BLUEPRINTS():
+def blueprints():
     for name in FEATURES:
-        try:
-            module = importlib.import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{__name__}.{name}":
-                raise
-            continue  # feature not built yet
-        yield module.bp
+        yield importlib.import_module(f"{__name__}.{name}").bp
