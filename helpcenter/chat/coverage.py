@@ -24,7 +24,6 @@ Pure functions over term sets; `retrieval` builds the sets from the index.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass
 from math import log
 from typing import Callable, Iterable
@@ -121,18 +120,15 @@ NON_TOPIC_FACTOR = 0.2
 # ours) still count for something when covered.
 MIN_WEIGHT = 1.5
 
-_local = threading.local()
 _LATIN = re.compile(r"[a-z0-9][a-z0-9 .'+-]*")
 
 
 def _tokenizer():
-    tok = getattr(_local, "tok", None)
-    if tok is None:
-        from sudachipy import SplitMode, dictionary
+    # The search analyzer's per-thread tokenizer: one Sudachi dictionary per
+    # process (~100 MB), not two.
+    from ..search.analysis import sudachi
 
-        tok = dictionary.Dictionary(dict="core").tokenizer(mode=SplitMode.A)
-        _local.tok = tok
-    return tok
+    return sudachi()
 
 
 def topic_spans(normalized: str) -> list[tuple[int, int]]:

@@ -52,7 +52,7 @@ STOP_WORDS = frozenset({
 })
 
 
-def _sudachi():
+def sudachi():
     tok = getattr(_local, "tokenizer", None)
     if tok is None:
         from sudachipy import SplitMode, dictionary
@@ -154,7 +154,7 @@ def _analyse(text: str) -> tuple[Word, ...]:
     base = 0
     # Sudachi rejects very long inputs; analyse in chunks at sentence ends.
     for chunk in _chunks(text, 4000):
-        for m in _sudachi().tokenize(chunk):
+        for m in sudachi().tokenize(chunk):
             surface = m.surface()
             pos = _pos(m)
             form = normalize(m.normalized_form())
@@ -171,7 +171,7 @@ def _content_words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     an answer is analysed for its word field and its compound-parts field."""
     forms, surfaces = [], []
     for chunk in _chunks(text, 4000):
-        for m in _sudachi().tokenize(chunk):
+        for m in sudachi().tokenize(chunk):
             pos = _pos(m)
             if not pos[1]:
                 continue
