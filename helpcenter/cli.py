@@ -67,8 +67,10 @@ def index(content: str | None, procs: int) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=2, show_default=True, type=int, help="gunicorn worker processes.")
+@click.option("--threads", default=4, show_default=True, type=int, help="threads per worker (gthread).")
+@click.option("--access-log", is_flag=True, help="Log every request to standard output.")
 @click.option("--dev", is_flag=True, help="Flask's development server with reloading instead of gunicorn.")
-def serve(host: str, port: int, workers: int, dev: bool) -> None:
+def serve(host: str, port: int, workers: int, threads: int, access_log: bool, dev: bool) -> None:
     """Migrate the database, build the index if missing or stale, then serve."""
     from . import create_app
     from .publishing import ContentInvalid, prepare
@@ -87,7 +89,7 @@ def serve(host: str, port: int, workers: int, dev: bool) -> None:
         return
     from .gunicorn_app import run
 
-    run(app, host, port, workers)
+    run(app, host, port, workers, threads, access_log)
 
 
 @main.group()

@@ -17,6 +17,10 @@ class _App(BaseApplication):
         return self.application
 
 
-def run(app, host: str, port: int, workers: int) -> None:
-    _App(app, {"bind": f"{host}:{port}", "workers": max(1, workers), "worker_class": "sync",
-               "accesslog": "-", "timeout": 30, "graceful_timeout": 10}).run()
+def run(app, host: str, port: int, workers: int, threads: int = 4, access_log: bool = False) -> None:
+    """gthread workers: keep-alive connections, and a slow client does not hold a
+    whole process (the app's shared state is thread-safe: per-thread searchers
+    and tokenizers, locked caches)."""
+    _App(app, {"bind": f"{host}:{port}", "workers": max(1, workers), "worker_class": "gthread",
+               "threads": max(1, threads), "keepalive": 5, "accesslog": "-" if access_log else None,
+               "timeout": 30, "graceful_timeout": 10}).run()

@@ -105,3 +105,14 @@ def test_a_new_generation_is_never_served_from_the_old_cache(tmp_path, small_con
     publish(str(small_content), str(tmp_path / "inst"))
     assert "新しい質問" in c.get("/category/login").get_data(as_text=True)
     app.extensions["helpcenter.db"].dispose()
+
+
+def test_bots_get_cached_pages_without_cookies_or_a_form_token(cached_app):
+    bot = {"User-Agent": "Googlebot/2.1 (+http://www.google.com/bot.html)"}
+    cached_app.test_client().get("/faq/3816", headers=UA)
+    resp = cached_app.test_client().get("/faq/3816", headers=bot)
+    assert cache(cached_app).hits == 1
+    assert resp.headers.getlist("Set-Cookie") == []
+    html = resp.get_data(as_text=True)
+    assert "__hc_csrf" not in html and 'name="csrf_token" value=""' in html
+    assert views_store.most_viewed(cached_app.extensions["helpcenter.db"], visitors.today()) == [(3816, 1)]

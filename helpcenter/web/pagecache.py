@@ -5,7 +5,8 @@ size, so a worker keeps what it rendered for `PAGE_CACHE_SECONDS` and serves it
 again as a plain WSGI response, without entering Flask. What differs per
 request is still done on a hit:
 
-* the visitor cookie is set when missing (visitors.resolve);
+* the visitor cookie is set when missing (visitors.resolve), except for bots,
+  which get neither cookies nor a session;
 * an FAQ view is counted (bots excluded, deduplicated as in browse.faq);
 * a CSRF token (the feedback form) is signed for this visitor's session: the
   cached body holds a placeholder, filled in exactly as Flask-WTF's
@@ -87,20 +88,25 @@ class PageCache:
         cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
         body = entry.body
         headers = list(entry.headers)
-        if entry.csrf:
-            token, session_cookie = self._csrf_token(environ)
-            body = body.replace(CSRF_PLACEHOLDER.encode(), token.encode())
-            if session_cookie:
-                headers.append(("Set-Cookie", session_cookie))
         ua = environ.get("HTTP_USER_AGENT", "")
-        day = visitors.today()
-        vid, new_cookie = visitors.resolve(cookies.get(visitors.COOKIE), environ.get("REMOTE_ADDR"), ua,
-                                           self.app.secret_key, day)
-        if new_cookie:
-            headers.append(("Set-Cookie", visitors.cookie_header(
-                new_cookie, self.app.config["HELPCENTER_SECURE_COOKIES"])))
-        if entry.view is not None and not visitors.is_bot(ua):
-            views_store.record_view(self.app.extensions["helpcenter.db"], entry.view, vid, day)
+        if visitors.is_bot(ua):
+            # Crawlers get the page but no cookies and no session: they are not
+            # counted and cannot vote (their form token is empty).
+            body = body.replace(CSRF_PLACEHOLDER.encode(), b"")
+        else:
+            if entry.csrf:
+                token, session_cookie = self._csrf_token(environ)
+                body = body.replace(CSRF_PLACEHOLDER.encode(), token.encode())
+                if session_cookie:
+                    headers.append(("Set-Cookie", session_cookie))
+            day = visitors.today()
+            vid, new_cookie = visitors.resolve(cookies.get(visitors.COOKIE), environ.get("REMOTE_ADDR"), ua,
+                                               self.app.secret_key, day)
+            if new_cookie:
+                headers.append(("Set-Cookie", visitors.cookie_header(
+                    new_cookie, self.app.config["HELPCENTER_SECURE_COOKIES"])))
+            if entry.view is not None:
+                views_store.record_view(self.app.extensions["helpcenter.db"], entry.view, vid, day)
         headers.append(("Content-Length", str(len(body))))
         start_response("200 OK", headers)
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]

@@ -60,7 +60,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _set_cookie(response):
         new = g.get("hc_new_visitor")
-        if new and response.status_code < 400:
+        if new and response.status_code < 400 and not is_bot(request.user_agent.string):
             response.headers.add("Set-Cookie", cookie_header(new, current_app.config["HELPCENTER_SECURE_COOKIES"]))
         return response
 

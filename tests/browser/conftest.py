@@ -1,7 +1,7 @@
 """Browser fixtures: a real gunicorn server and Debian's chromium via Playwright.
 
-`live_server` serves the real content from its own instance dir (index and
-SQLite built on start, as `helpcenter serve` does). `page` is a fresh browser
+`live_server` runs `helpcenter serve` on the real content with its own
+instance dir (index and SQLite built on start). `page` is a fresh browser
 context per test. `axe_violations(page)` injects axe-core from node_modules and
 returns the WCAG 2.2 A/AA violations.
 """
@@ -41,9 +41,9 @@ def live_server(tmp_path_factory):
                HELPCENTER_DATABASE_URL="", HELPCENTER_SECRET_KEY="browser-tests",
                HELPCENTER_ADMIN_PASSWORD="browser-admin-pw")
     log = open(inst / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{port}",
-                             "--timeout", "60", "helpcenter.wsgi:app"], env=env, stdout=log, stderr=log,
-                            cwd=str(ROOT))
+    # the production server: `helpcenter serve` (gunicorn, 2 workers × 4 threads)
+    proc = subprocess.Popen([sys.executable, "-m", "helpcenter.cli", "serve", "--port", str(port),
+                             "--workers", "2"], env=env, stdout=log, stderr=log, cwd=str(ROOT))
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90
     while True:
