@@ -19,6 +19,14 @@ def _config(content: str | None = None, instance: str | None = None) -> dict:
     return {"HELPCENTER_" + k: v for k, v in values.items()}
 
 
+def _fail(problems, summary: str) -> None:
+    """Print every content problem (stdout), the summary (stderr), exit 1."""
+    for p in problems:
+        click.echo(str(p))
+    click.echo(summary, err=True)
+    sys.exit(1)
+
+
 content_option = click.option("--content", "content", type=click.Path(file_okay=False),
                               help="Content folder (default: HELPCENTER_CONTENT_DIR or ./content).")
 
@@ -36,11 +44,8 @@ def check(content: str | None) -> None:
 
     cfg = _config(content)
     loaded, problems = load_content(cfg["HELPCENTER_CONTENT_DIR"])
-    for p in problems:
-        click.echo(str(p), err=False)
     if problems:
-        click.echo(f"{len(problems)} problem(s) found.", err=True)
-        sys.exit(1)
+        _fail(problems, f"{len(problems)} problem(s) found.")
     click.echo(f"OK: {len(loaded.faqs)} FAQ entries, {len(loaded.categories)} categories, "
                f"{len(loaded.wizards)} wizards, {len(loaded.synonyms)} synonym groups.")
 
@@ -56,10 +61,7 @@ def index(content: str | None, procs: int) -> None:
     try:
         result = publish(cfg["HELPCENTER_CONTENT_DIR"], cfg["HELPCENTER_INSTANCE_DIR"], procs=procs)
     except ContentInvalid as exc:
-        for p in exc.problems:
-            click.echo(str(p))
-        click.echo(f"{len(exc.problems)} problem(s) found; the index being served is unchanged.", err=True)
-        sys.exit(1)
+        _fail(exc.problems, f"{len(exc.problems)} problem(s) found; the index being served is unchanged.")
     click.echo(f"Published {result.faqs} FAQ entries to {result.path}")
 
 
@@ -79,10 +81,7 @@ def serve(host: str, port: int, workers: int, threads: int, access_log: bool, de
     try:
         result = prepare(app.config)
     except ContentInvalid as exc:
-        for p in exc.problems:
-            click.echo(str(p))
-        click.echo("The content has problems and there is no earlier index to serve.", err=True)
-        sys.exit(1)
+        _fail(exc.problems, "The content has problems and there is no earlier index to serve.")
     click.echo(("Built" if result.rebuilt else "Using") + f" index {result.path}")
     if dev:
         app.run(host=host, port=port, debug=True)
@@ -249,10 +248,7 @@ def search_command(query: str, content: str | None, as_json: bool, limit: int, r
             finally:
                 searcher.close()
     except ContentProblems as exc:
-        for p in exc.problems:
-            click.echo(str(p))
-        click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
-        sys.exit(1)
+        _fail(exc.problems, f"{len(exc.problems)} problem(s) found.")
     if as_json:
         click.echo(_dump({"query": query, "normalized": parsed.normalized, "total": len(ranked),
                           "suggestion": suggestion, "results": rows}))
@@ -306,10 +302,7 @@ def eval_command(queries: str, content: str | None, as_json: bool, ranking_json:
             finally:
                 searcher.close()
     except ContentProblems as exc:
-        for p in exc.problems:
-            click.echo(str(p))
-        click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
-        sys.exit(1)
+        _fail(exc.problems, f"{len(exc.problems)} problem(s) found.")
     if as_json:
         click.echo(json.dumps({k: round(v, 4) for k, v in report.overall.items()}))
         return
@@ -387,10 +380,7 @@ def chat_eval_command(queries: str, off_topic: str | None, content: str | None, 
             _warn_left_out(gen)
             report = chat_evaluation.evaluate(IndexKnowledge(gen), judged, negatives)
     except ContentProblems as exc:
-        for p in exc.problems:
-            click.echo(str(p))
-        click.echo(f"{len(exc.problems)} problem(s) found.", err=True)
-        sys.exit(1)
+        _fail(exc.problems, f"{len(exc.problems)} problem(s) found.")
     figures = report.figures()
     if as_json:
         click.echo(json.dumps(figures, ensure_ascii=False))
