@@ -116,3 +116,23 @@ def test_bots_get_cached_pages_without_cookies_or_a_form_token(cached_app):
     html = resp.get_data(as_text=True)
     assert "__hc_csrf" not in html and 'name="csrf_token" value=""' in html
     assert views_store.most_viewed(cached_app.extensions["helpcenter.db"], visitors.today()) == [(3816, 1)]
+
+
+def test_a_returning_members_token_is_reused_and_still_valid(cached_app):
+    from flask_wtf.csrf import validate_csrf
+    from werkzeug.wrappers import Request
+
+    member = cached_app.test_client()
+    member.get("/faq/3816", headers=UA)  # miss: Flask creates the session
+    first = member.get("/faq/3816", headers=UA).get_data(as_text=True)
+    second = member.get("/faq/3821", headers=UA).get_data(as_text=True)
+    second = member.get("/faq/3821", headers=UA).get_data(as_text=True)
+    tokens = {re.search(r'name="csrf_token" value="([^"]+)"', html).group(1) for html in (first, second)}
+    assert len(tokens) == 1
+    req = Request.from_values(headers={"Cookie": f"session={member.get_cookie('session').value}"})
+    raw = cached_app.session_interface.open_session(cached_app, req)["csrf_token"]
+    with cached_app.test_request_context():
+        from flask import session
+
+        session["csrf_token"] = raw
+        validate_csrf(tokens.pop())

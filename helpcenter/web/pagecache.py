@@ -37,6 +37,10 @@ from . import visitors
 CSRF_PLACEHOLDER = "__hc_csrf_token__"
 _CACHEABLE_QUERY = re.compile(r"^(page=\d{1,6})?$")
 _SIZES = {"S", "M", "L"}
+# Flask-WTF accepts a token for WTF_CSRF_TIME_LIMIT (an hour) after signing;
+# reusing one for ten minutes leaves a member at least 50 to send the form.
+TOKEN_REUSE = 600.0
+TOKENS_KEPT = 10_000
 
 
 @dataclass
@@ -56,6 +60,9 @@ class PageCache:
         self.lock = threading.Lock()
         self.hits = self.misses = 0
         self._serializers = None
+        # session cookie → (signed token, until): a returning member's token is
+        # signed once per TOKEN_REUSE seconds, not on every page.
+        self._tokens: OrderedDict[str, tuple[str, float]] = OrderedDict()
 
     # --- WSGI ---------------------------------------------------------------
     def __call__(self, environ, start_response):
@@ -121,6 +128,10 @@ class PageCache:
         session_serializer, csrf_serializer = self._serializers
         session = None
         cookie = parse_cookie(environ.get("HTTP_COOKIE", "")).get(app.config["SESSION_COOKIE_NAME"])
+        now = time.monotonic()
+        reused = self._tokens.get(cookie) if cookie else None
+        if reused is not None and reused[1] > now:
+            return reused[0], None
         if cookie:
             try:
                 session = session_serializer.loads(cookie, max_age=int(app.permanent_session_lifetime.total_seconds()))
@@ -135,7 +146,13 @@ class PageCache:
                 app.config["SESSION_COOKIE_NAME"], session_serializer.dumps(data),
                 path=app.config["SESSION_COOKIE_PATH"] or "/", httponly=True,
                 secure=app.config["SESSION_COOKIE_SECURE"], samesite=app.config["SESSION_COOKIE_SAMESITE"])
-        return csrf_serializer.dumps(raw), set_cookie
+        token = csrf_serializer.dumps(raw)
+        if cookie and set_cookie is None:
+            with self.lock:
+                self._tokens[cookie] = (token, now + TOKEN_REUSE)
+                while len(self._tokens) > TOKENS_KEPT:
+                    self._tokens.popitem(last=False)
+        return token, set_cookie
 
     # --- filling, from inside Flask ------------------------------------------
     def store(self, key: tuple, response, view: int | None, csrf: bool) -> None:
