@@ -14,13 +14,12 @@ fallback. Pure over a `Knowledge`; `helpcenter chat-eval` prints it.
 """
 from __future__ import annotations
 
-import json
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
-from ..search.evaluation import Judged
+from ..search.evaluation import Judged, read_jsonl
 from .model import REPLY_TYPES, State
 from .policy import Knowledge, respond
 
@@ -56,17 +55,7 @@ class ChatReport:
 
 def load_messages(path: str | Path) -> list[str]:
     """Messages from JSON lines with a "query" (or "message") field."""
-    out = []
-    with open(path, encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-                out.append(str(row["query"] if "query" in row else row["message"]))
-            except (ValueError, KeyError, TypeError) as exc:
-                raise ValueError(f"{path}:{lineno}: not a message: {exc}") from None
-    return out
+    return read_jsonl(path, lambda row: str(row["query"] if "query" in row else row["message"]), "a message")
 
 
 def evaluate(kb: Knowledge, judged: Sequence[Judged], off_topic: Sequence[str] = ()) -> ChatReport:

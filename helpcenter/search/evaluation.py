@@ -39,20 +39,28 @@ class Judged:
         return 2 if 2 in self.relevant.values() else max(self.relevant.values(), default=0)
 
 
-def load_queries(path: str | Path) -> list[Judged]:
-    """Judged queries from a JSONL file; ValueError naming the line on bad input."""
+def read_jsonl(path: str | Path, parse, what: str) -> list:
+    """`parse(row)` of each non-blank JSON line; ValueError naming the line on bad input."""
     out = []
     with open(path, encoding="utf-8") as f:
         for lineno, line in enumerate(f, 1):
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
-                rel = {int(k): int(v) for k, v in (row.get("relevant") or {}).items()}
-                out.append(Judged(str(row["query"]), rel, str(row.get("kind", ""))))
+                out.append(parse(json.loads(line)))
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
-                raise ValueError(f"{path}:{lineno}: not a judged query: {exc}") from None
+                raise ValueError(f"{path}:{lineno}: not {what}: {exc}") from None
     return out
+
+
+def load_queries(path: str | Path) -> list[Judged]:
+    """Judged queries from a JSONL file; ValueError naming the line on bad input."""
+
+    def judged(row) -> Judged:
+        rel = {int(k): int(v) for k, v in (row.get("relevant") or {}).items()}
+        return Judged(str(row["query"]), rel, str(row.get("kind", "")))
+
+    return read_jsonl(path, judged, "a judged query")
 
 
 def recall_at(ranked: Sequence[int], judged: Judged, k: int) -> float:

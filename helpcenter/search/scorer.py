@@ -194,26 +194,30 @@ def scores(q: wq.Query, searcher, postings: Postings) -> dict[int, float]:
     return {d: s for d, s in enumerate(dense_scores(q, searcher, postings)) if s}
 
 
-def _add(q, searcher, postings: Postings, acc: list[float], mult: float) -> None:
-    """Add `mult` × the scores of `q` into the dense accumulator `acc` (the fast path for sums)."""
+def _parts(q, searcher, postings: Postings, mult: float):
+    """(ids, impacts, weight) lists whose weighted sum is the score of `q`."""
     merged = _merged(q, searcher, postings) if type(q) is wq.Or and _same_text_group(q) else None
     if type(q) is wq.Term:
         ids, imps = postings.impacts(searcher, q.fieldname, q.text)
-        w = mult * q.boost
+        yield ids, imps, mult * q.boost
     elif merged is not None:
         ids, imps, scale = merged
-        w = mult * scale
+        yield ids, imps, mult * scale
     elif type(q) is wq.Or:
         for sub in q.subqueries:
-            _add(sub, searcher, postings, acc, mult * q.boost)
-        return
+            yield from _parts(sub, searcher, postings, mult * q.boost)
     elif q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
         return
     else:
         ids, imps = _vector(q, searcher, postings)
-        w = mult
-    for d, imp in zip(ids, imps):
-        acc[d] += w * imp
+        yield ids, imps, mult
+
+
+def _add(q, searcher, postings: Postings, acc: list[float], mult: float) -> None:
+    """Add `mult` × the scores of `q` into the dense accumulator `acc` (the fast path for sums)."""
+    for ids, imps, w in _parts(q, searcher, postings, mult):
+        for d, imp in zip(ids, imps):
+            acc[d] += w * imp
 
 
 def _key(q) -> tuple:
@@ -241,23 +245,10 @@ def _vector(q, searcher, postings: Postings) -> tuple[array, array]:
 
 def _add_sparse(q, searcher, postings: Postings, acc: dict[int, float], mult: float) -> None:
     """As _add, into a dictionary (the parts of a DisjunctionMax match few documents)."""
-    merged = _merged(q, searcher, postings) if type(q) is wq.Or and _same_text_group(q) else None
-    if type(q) is wq.Term:
-        ids, imps = postings.impacts(searcher, q.fieldname, q.text)
-        w = mult * q.boost
-    elif merged is not None:
-        ids, imps, scale = merged
-        w = mult * scale
-    elif type(q) is wq.Or:
-        for sub in q.subqueries:
-            _add_sparse(sub, searcher, postings, acc, mult * q.boost)
-        return
-    else:
-        ids, imps = _vector(q, searcher, postings)
-        w = mult
     get = acc.get
-    for d, imp in zip(ids, imps):
-        acc[d] = get(d, 0.0) + w * imp
+    for ids, imps, w in _parts(q, searcher, postings, mult):
+        for d, imp in zip(ids, imps):
+            acc[d] = get(d, 0.0) + w * imp
 
 
 def _eval(q, searcher, postings: Postings) -> dict[int, float]:
