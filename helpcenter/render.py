@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 
 import markdown
 import nh3
@@ -20,6 +21,18 @@ _TAGS = {"p", "a", "ul", "ol", "li", "strong", "em", "code", "pre", "blockquote"
 _ATTRS = {"a": {"href", "title"}, "img": {"src", "alt"}, "th": {"align"}, "td": {"align"}}
 
 
+_local = threading.local()
+
+
+def _markdown() -> markdown.Markdown:
+    # Building a Markdown instance (its parsers and patterns) cost twice the
+    # conversion itself; one per thread is reset and reused instead.
+    md = getattr(_local, "md", None)
+    if md is None:
+        md = _local.md = markdown.Markdown(extensions=["tables", "sane_lists", "nl2br"], output_format="html")
+    return md
+
+
 def markdown_to_html(text: str, flows: dict[str, Flow] | None = None) -> str:
     flows = flows or {}
 
@@ -28,7 +41,7 @@ def markdown_to_html(text: str, flows: dict[str, Flow] | None = None) -> str:
         return f"]({flow.url})" if flow else "](#)"
 
     source = _FLOW.sub(flow_url, text)
-    raw = markdown.markdown(source, extensions=["tables", "sane_lists", "nl2br"], output_format="html")
+    raw = _markdown().reset().convert(source)
     # Answers are written line by line (①②③ steps), so newlines are kept (nl2br).
     # Headings inside an answer sit below the page's h1/h2, so shift them down.
     raw = re.sub(r"<(/?)h[12]>", r"<\1h3>", raw)

@@ -83,8 +83,26 @@ def kata_to_hira(text: str) -> str:
     return text.translate(_KATA_TO_HIRA)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _has_surrogates(text: str) -> bool:
-    return any("\ud800" <= ch <= "\udfff" for ch in text)
+    return _SURROGATE.search(text) is not None
+
+
+class _Printable(dict):
+    """str.translate table: a non-printable character (control, line break,
+    format) → a space; filled on first sight."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        out = ch if ch.isprintable() else " "
+        if len(self) < 100_000:
+            self[code] = out
+        return out
+
+
+_PRINTABLE = _Printable()
 
 
 @lru_cache(maxsize=65536)
@@ -93,7 +111,8 @@ def normalize(text: str) -> str:
     if _has_surrogates(text):
         text = text.encode("utf-8", "replace").decode("utf-8")
     text = unicodedata.normalize("NFKC", text).lower()
-    text = "".join(ch if ch.isprintable() else " " for ch in text)
+    if not text.isprintable():
+        text = text.translate(_PRINTABLE)
     text = _ITER.sub(lambda m: m.group(1) * 2, text)
     # 〜/~ and the many dashes members type for the long vowel mark after kana.
     text = _LONG_MARKS.sub("ー", text)
@@ -148,6 +167,27 @@ def _is_content(m, form: str, pos: tuple[str, bool, bool]) -> bool:
             and m.dictionary_form() not in STOP_WORDS)
 
 
+# (word id, part-of-speech id, surface) → (form, reading, pos, content): what a
+# token means depends only on these, and indexing meets the same few thousand
+# words again and again, so each is worked out once per process.
+_MORPH: dict[tuple[int, int, str], tuple[str, str, str, bool]] = {}
+
+
+def _morph(m) -> tuple[str, str, str, str, bool]:
+    surface = m.surface()
+    key = (m.word_id(), m.part_of_speech_id(), surface)
+    info = _MORPH.get(key)
+    if info is None:
+        pos = _pos(m)
+        form = normalize(m.normalized_form())
+        reading = kata_to_hira(m.reading_form()) if is_japanese(surface) or surface.isdigit() else surface
+        info = (form, reading, pos[0], _is_content(m, form, pos))
+        if len(_MORPH) > 200_000:
+            _MORPH.clear()
+        _MORPH[key] = info
+    return (surface, *info)
+
+
 def _analyse(text: str) -> tuple[Word, ...]:
     """Tokens of already normalised text."""
     out = []
@@ -155,11 +195,8 @@ def _analyse(text: str) -> tuple[Word, ...]:
     # Sudachi rejects very long inputs; analyse in chunks at sentence ends.
     for chunk in _chunks(text, 4000):
         for m in sudachi().tokenize(chunk):
-            surface = m.surface()
-            pos = _pos(m)
-            form = normalize(m.normalized_form())
-            reading = kata_to_hira(m.reading_form()) if is_japanese(surface) or surface.isdigit() else surface
-            out.append(Word(surface, form, reading, pos[0], _is_content(m, form, pos), base + m.begin()))
+            surface, form, reading, pos, content = _morph(m)
+            out.append(Word(surface, form, reading, pos, content, base + m.begin()))
         base += len(chunk)
     return tuple(out)
 
@@ -172,13 +209,10 @@ def _content_words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     forms, surfaces = [], []
     for chunk in _chunks(text, 4000):
         for m in sudachi().tokenize(chunk):
-            pos = _pos(m)
-            if not pos[1]:
-                continue
-            form = normalize(m.normalized_form())
-            if _is_content(m, form, pos):
+            surface, form, _, _, content = _morph(m)
+            if content:
                 forms.append(form)
-                surfaces.append(m.surface())
+                surfaces.append(surface)
     return tuple(forms), tuple(surfaces)
 
 
@@ -226,7 +260,12 @@ def reading(text: str) -> str:
 
 
 def reading_bigrams(text: str) -> list[str]:
-    return bigrams(reading(text))
+    """Bigrams of the reading, line by line (a title and its aliases: each
+    line's analysis is the cached one the word field made)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        out.extend(bigrams(reading(line)))
+    return out
 
 
 def morph_terms(text: str) -> list[str]:

@@ -24,16 +24,36 @@ class Excerpt:
     html: str   # escaped, with <mark> around matched words
 
 
-def _fold_map(text: str) -> tuple[str, list[int]]:
+class _FoldTable(dict):
+    """str.translate table: code point → folded form, filled on first sight
+    (bounded by the characters the answers use)."""
+
+    def __init__(self):
+        super().__init__()
+        self.multi: set[str] = set()  # characters that fold to 0 or 2+ characters (…→...)
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        f = kata_to_hira(unicodedata.normalize("NFKC", ch).lower()) if not ch.isascii() else ch.lower()
+        if len(self) < 100_000:
+            self[code] = f
+        if len(f) != 1:
+            self.multi.add(ch)
+        return f
+
+
+_FOLD = _FoldTable()
+
+
+def _fold_map(text: str) -> tuple[str, "list[int] | range"]:
     """Folded text and, for each folded character, the index of its source character."""
-    out: list[str] = []
+    folded = text.translate(_FOLD)
+    if _FOLD.multi.isdisjoint(text):
+        return folded, range(len(text))  # every character folded to one: offsets unchanged
     src: list[int] = []
     for i, ch in enumerate(text):
-        f = kata_to_hira(unicodedata.normalize("NFKC", ch).lower()) if not ch.isascii() else ch.lower()
-        for c in f:
-            out.append(c)
-            src.append(i)
-    return "".join(out), src
+        src.extend([i] * len(_FOLD[ord(ch)]))
+    return folded, src
 
 
 def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:

@@ -24,10 +24,11 @@ from whoosh import index as windex
 
 from ..content.model import Content
 from . import documents
+from .codec import Codec
 from .fields import build_schema
 
 # Bump when analysis or fields change, so that `serve` rebuilds stale indexes.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 CURRENT = "CURRENT"
 KEEP_OLD = 2  # generations kept after a switch, for readers that still hold them
 
@@ -67,7 +68,7 @@ def current_fingerprint(instance_dir: str | Path) -> str | None:
 def build_generation(content: Content, target: Path, procs: int = 1) -> None:
     """Write a complete index and snapshot for `content` into the empty dir `target`."""
     ix = windex.create_in(str(target), build_schema())
-    writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256)
+    writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256, codec=Codec())
     try:
         for faq in content.faqs.values():
             writer.add_document(**documents.faq_document(faq, content))
