@@ -48,3 +48,41 @@ def test_eval_without_any_readable_entry_fails_clearly(tmp_path, runner):
     queries.write_text('{"query": "x", "relevant": {"1": 2}}\n', encoding="utf-8")
     result = runner.invoke(main, ["eval", str(queries), "--content", str(root)])
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_eval_keeps_entries_with_missing_fields_and_says_what_it_filled_in(tmp_path, runner):
+    """A converted collection may lack dates, categories, a number or even
+    front matter: every entry with a number (or numeric file name) and a
+    question or answer is still searched, and each problem is a warning."""
+    root = tmp_path / "city"
+    (root / "faq").mkdir(parents=True)
+    files = {
+        "11.md": "粗大ごみの出し方を教えてください\n\n粗大ごみは事前に申し込んでください。\n",
+        "12.md": "---\nnumber: 12\ntitle: 住民票の写しはどこで取れますか\n---\n市民課の窓口またはコンビニで取得できます。\n",
+        "13.md": "---\ntitle: 犬の登録はどうすればいいですか\ncategories: [pets]\npublished: 2022-01-01\n"
+                 "updated: 2021-01-01\n---\n保健所で登録してください。\n",
+        "14.md": "---\nnumber: 14\n---\n# 水道の使用を止めたいとき\n\n水道局に連絡してください。\n",
+        "notes.md": "---\ntitle: 番号もファイル名の数字もない\n---\n読み飛ばされます。\n",
+    }
+    for name, text in files.items():
+        (root / "faq" / name).write_text(text, encoding="utf-8")
+    queries = tmp_path / "q.jsonl"
+    rows = [("粗大ごみ 申し込み", 11), ("住民票 コンビニ", 12), ("犬 登録", 13), ("水道 止めたい", 14)]
+    queries.write_text("".join(json.dumps({"query": q, "relevant": {str(n): 2}}, ensure_ascii=False) + "\n"
+                               for q, n in rows), encoding="utf-8")
+    result = runner.invoke(main, ["eval", str(queries), "--content", str(root), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["recall@1"] == 1.0
+    for warning in ("11.md:1: no front matter", "12.md:1: published: missing", "13.md:1: number: missing",
+                    "13.md:5: updated: is before published", "14.md:1: title: missing", "notes.md:1: number: missing"):
+        assert warning in result.stderr, warning
+    assert "unknown category: 'uncategorized'" not in result.stderr
+
+
+def test_check_still_rejects_what_eval_tolerates(tmp_path, runner):
+    root = tmp_path / "city"
+    (root / "faq").mkdir(parents=True)
+    (root / "faq" / "12.md").write_text("---\nnumber: 12\ntitle: 住民票\n---\n窓口で取れます。\n", encoding="utf-8")
+    result = runner.invoke(main, ["check", "--content", str(root)])
+    assert result.exit_code == 1
+    assert "12.md:1: categories: missing" in result.output

@@ -292,9 +292,14 @@ def split_front_matter(text: str) -> tuple[str, str, int] | None:
     return None
 
 
-def _load_faq(path: Path, root: Path, problems: list[Problem]) -> tuple[Faq | None, _Report, bool]:
+def _load_faq(path: Path, root: Path, problems: list[Problem],
+              lenient: bool = False) -> tuple[Faq | None, _Report, bool]:
     """Parse one entry. Returns (faq, report, valid): an entry with field errors is
-    still returned when it has a number, so its references get checked too."""
+    still returned when it has a number, so its references get checked too.
+
+    `lenient` (another collection being evaluated): every problem is still
+    reported, but an entry is kept whenever it has a number (or a numeric file
+    name) and a question or an answer; what is missing gets a stand-in."""
     rel = _rel(path, root)
     report = _Report(problems, rel)
     try:
@@ -305,7 +310,9 @@ def _load_faq(path: Path, root: Path, problems: list[Problem]) -> tuple[Faq | No
     parts = split_front_matter(text)
     if parts is None:
         report("", "no front matter: the file must start with a line '---', the fields, and '---'", 1)
-        return None, report, False
+        if not (lenient and path.stem.isdigit() and text.strip()):
+            return None, report, False
+        parts = ("", text, 1)
     head, body, first = parts
     try:
         data, lines = yamlio.load(head, first_line=first)
@@ -313,6 +320,8 @@ def _load_faq(path: Path, root: Path, problems: list[Problem]) -> tuple[Faq | No
         report("", str(exc), exc.line)
         return None, report, False
     report.lines = lines
+    if data is None and lenient:
+        data = {}
     if not isinstance(data, dict):
         report("", "front matter must be a mapping of fields", first)
         return None, report, False
@@ -351,6 +360,15 @@ def _load_faq(path: Path, root: Path, problems: list[Problem]) -> tuple[Faq | No
     if not body.strip():
         report("body", "the answer is empty", first + head.count("\n") + 1)
         ok = False
+    if lenient:
+        if number is None and path.stem.isdigit() and int(path.stem) > 0:
+            number = int(path.stem)
+        if title is None:
+            title = _first_line(body)
+        valid = number is not None and bool(title)
+        categories = categories or (LENIENT_CATEGORY,)
+        if dates.get("published") and dates.get("updated") and dates["updated"] < dates["published"]:
+            dates["updated"] = dates["published"]
     if number is None:
         return None, report, False
     placeholder = datetime(1970, 1, 1, tzinfo=JST)
@@ -358,14 +376,29 @@ def _load_faq(path: Path, root: Path, problems: list[Problem]) -> tuple[Faq | No
               published=dates.get("published") or placeholder, updated=dates.get("updated") or placeholder,
               body=body.strip("\n"), aliases=aliases, related=related, source=rel)
     report.body_line = first + head.count("\n") + 1  # type: ignore[attr-defined]
-    valid = ok and title is not None and bool(categories) and None not in dates.values()
+    if not lenient:
+        valid = ok and title is not None and bool(categories) and None not in dates.values()
     return faq, report, valid
+
+
+# The stand-in category of entries without one (lenient loading only).
+LENIENT_CATEGORY = "uncategorized"
+
+
+def _first_line(body: str) -> str | None:
+    """A stand-in question: the first non-empty line of the answer, without
+    Markdown heading marks, at most 100 characters."""
+    for line in body.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line[:100]
+    return None
 
 
 def _check_faq_refs(faq: Faq, report: _Report, numbers: set[int], categories: dict[str, Category],
                     flows: dict[str, Flow]) -> None:
     for i, slug in enumerate(faq.categories):
-        if slug not in categories:
+        if slug not in categories and slug != LENIENT_CATEGORY:
             report(("categories", i), f"unknown category: {slug!r}")
     for i, n in enumerate(faq.related):
         if n not in numbers:
@@ -555,7 +588,7 @@ def load_content(root: str | Path, lenient: bool = False) -> tuple[Content | Non
     files = sorted(faq_dir.glob("*.md")) if faq_dir.is_dir() else []
     seen: dict[int, Faq] = {}
     for path in files:
-        faq, report, valid = _load_faq(path, root, problems)
+        faq, report, valid = _load_faq(path, root, problems, lenient)
         if faq is None:
             continue
         if faq.number in seen:
