@@ -144,3 +144,8 @@ def test_every_page_loads_the_suggest_script(client):
     html = text(client.get("/"))
     assert re.search(r'<script src="/static/js/suggest.js[^"]*" defer></script>', html)
     assert client.get("/static/js/suggest.js").status_code == 200
+
+
+def test_did_you_mean_respells_a_misconverted_japanese_word(client):
+    html = text(client.get("/search?q=二段回認証"))
+    assert "もしかして" in html and "2段階認証" in html

@@ -166,6 +166,7 @@ class Parsed:
     normalized: str    # normalize(text), whitespace collapsed
     units: tuple[Unit, ...]
     content_words: int  # number of content words: how "long" the query is
+    respelled: str | None = None  # the query with misconverted words corrected (spelling.respell)
 
     @property
     def empty(self) -> bool:

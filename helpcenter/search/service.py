@@ -26,8 +26,8 @@ from whoosh import query as wq
 
 from ..pagination import Pagination, PageOutOfRange
 from . import fields as F
-from . import scorer
-from .analysis import bigrams, fold, words
+from . import scorer, spelling
+from .analysis import bigrams, fold, is_japanese, words
 from .highlight import make_excerpt
 from .query import (SynonymTable, build, clean, did_you_mean, highlight_terms, normalized_query, parse,
                     Parsed)
@@ -126,6 +126,7 @@ class _GenData:
         self.synonyms = SynonymTable.from_groups(gen.synonyms)
         self._suggest: list[tuple[int, str, str, tuple[str, ...], frozenset[str]]] | None = None
         self._wizards: list[tuple[Any, set[str], set[str]]] | None = None
+        self._vocabulary: spelling.Vocabulary | None = None
         self._postings: dict[tuple, scorer.Postings] = {}
         self._categories: dict[str, set[int]] = {}
         self.df: dict[tuple[str, str], int] = {}
@@ -138,6 +139,15 @@ class _GenData:
             with self.lock:
                 p = self._postings.setdefault(key, scorer.Postings(ranking))
         return p
+
+    def vocabulary(self, gen) -> spelling.Vocabulary:
+        if self._vocabulary is None:
+            with self.lock:
+                if self._vocabulary is None:
+                    texts = (doc[F.TITLE] + "\n" + (doc.get(F.ALIASES) or "")
+                             for doc in gen.searcher().all_stored_fields())
+                    self._vocabulary = spelling.build_vocabulary(texts)
+        return self._vocabulary
 
     def category_docs(self, searcher, slug: str) -> set[int]:
         docs = self._categories.get(slug)
@@ -192,7 +202,21 @@ class SearcherLexicon:
 # --- search -------------------------------------------------------------------
 
 def parse_query(gen, query: str) -> Parsed:
-    return parse(query, _data(gen).synonyms)
+    """The member's query parsed, with synonyms, and with words the index does
+    not have but that sound like words of its questions respelled (spelling)."""
+    data = _data(gen)
+    parsed = parse(query, data.synonyms)
+    if parsed.empty or not is_japanese(parsed.normalized):
+        return parsed
+    lexicon = SearcherLexicon(gen.searcher(), data.df)
+
+    def known_word(form: str) -> bool:
+        return any(lexicon.doc_frequency(f, form) for f in F.WORD_FIELDS)
+
+    def known_bigram(gram: str) -> bool:
+        return any(lexicon.doc_frequency(f, gram) for f in (F.TITLE_NGRAMS, F.ALIASES_NGRAMS, F.BODY_NGRAMS))
+
+    return spelling.respell(parsed, lambda: data.vocabulary(gen), known_word, known_bigram)
 
 
 def rank(gen, parsed: Parsed, category: str | None = None, ranking: Ranking = DEFAULT,
@@ -257,13 +281,17 @@ def _hit(doc: dict, score: float, terms: list[str]) -> Hit:
 
 
 def _suggestion(gen, parsed: Parsed, total: int, searcher) -> str | None:
-    """「もしかして」: the query with Latin words the index does not know replaced
-    by their closest index word (results already include those words, so the
-    link mostly tells the member how it is spelt)."""
+    """「もしかして」: the query with misconverted Japanese words respelled
+    (spelling) and Latin words the index does not know replaced by their
+    closest index word. Results already include the corrections, so the link
+    mostly tells the member how it is spelt."""
     if parsed.empty:
         return None
-    fixed = did_you_mean(parsed, SearcherLexicon(searcher))
-    if fixed and normalized_query(fixed) != parsed.normalized:
+    typed = parsed.normalized
+    if parsed.respelled:
+        parsed = replace(parsed, text=parsed.respelled)
+    fixed = did_you_mean(parsed, SearcherLexicon(searcher)) or parsed.respelled
+    if fixed and normalized_query(fixed) != typed:
         return fixed
     return None
 
