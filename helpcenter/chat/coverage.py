@@ -131,16 +131,31 @@ def _tokenizer():
     return sudachi()
 
 
+# Nouns that set the scene rather than name the topic: who is involved (母が…,
+# 夫が…) and the light nouns of how people talk (…はずなのに, …気がします,
+# …だめですか, 違いがわかりません). Any service's members write them; an FAQ
+# answer rarely has them, so as topics they would turn answerable messages
+# into fallbacks. Place names (東京から引っ越してきた) likewise.
+CONTEXT_NOUNS = frozenset({
+    "母", "父", "夫", "妻", "息子", "娘", "祖母", "祖父", "兄", "姉", "弟", "妹", "親", "両親", "家族",
+    "主人", "旦那", "嫁", "自分", "友人", "友達", "知人", "孫", "子", "本人",
+    "はず", "気", "だめ", "駄目", "違い", "予定", "感じ", "状態", "前", "後", "先日", "最近", "今回", "以前",
+    "ところ", "所", "わけ", "訳", "つもり", "まま", "ほう", "方", "際", "間", "中", "他", "ほか",
+})
+
+
 def topic_spans(normalized: str) -> list[tuple[int, int]]:
     """(start, end) of the words of normalised text that name a topic: common
-    and proper nouns other than adverbial ones (今, 来週), and Latin words."""
+    and proper nouns other than adverbial ones (今, 来週), place names and
+    CONTEXT_NOUNS, and Latin words."""
     if not normalized.strip():
         return []
     out = []
     for m in _tokenizer().tokenize(normalized[:2000]):
         pos = m.part_of_speech()
         surface = m.surface()
-        if (pos[0] == "名詞" and pos[1] in ("普通名詞", "固有名詞") and pos[2] != "副詞可能") \
+        if (pos[0] == "名詞" and pos[1] in ("普通名詞", "固有名詞") and pos[2] not in ("副詞可能", "地名")
+                and surface not in CONTEXT_NOUNS) \
                 or _LATIN.fullmatch(surface):
             out.append((m.begin(), m.end()))
     return out
