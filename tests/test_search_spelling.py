@@ -58,3 +58,18 @@ def test_search_suggests_and_finds_the_respelled_word(gen):
 def test_search_does_not_respell_words_of_the_content(gen):
     assert service.search(gen, "機種変更").suggestion is None
     assert service.search(gen, "引継ぎ").suggestion is None
+
+
+def test_the_web_app_prepares_a_new_generation_in_the_background(app):
+    from helpcenter.web.extensions import index_store
+    import threading
+    import time
+
+    with app.app_context():
+        gen = index_store().current()
+    deadline = time.monotonic() + 20
+    while any(t.name == "prepare-generation" for t in threading.enumerate()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    data = service._data(gen)
+    assert data._vocabulary is not None and data._vocabulary.by_reading
+    assert data._suggest is not None

@@ -15,6 +15,7 @@ JSON API and the chatbot all call these functions.
 """
 from __future__ import annotations
 
+import logging
 import threading
 import weakref
 from collections import OrderedDict
@@ -32,6 +33,8 @@ from .highlight import make_excerpt
 from .query import (SynonymTable, build, clean, did_you_mean, highlight_terms, normalized_query, parse,
                     Parsed)
 from .ranking import DEFAULT, Ranking, Weighting
+
+logger = logging.getLogger(__name__)
 
 MAX_RESULTS = 100
 SUGGEST_LIMIT = 8
@@ -294,6 +297,19 @@ def _suggestion(gen, parsed: Parsed, total: int, searcher) -> str | None:
     if fixed and normalized_query(fixed) != typed:
         return fixed
     return None
+
+
+def prepare(gen) -> None:
+    """Build the per-generation data that the first search or keystroke would
+    otherwise wait for (the spelling vocabulary and the find-as-you-type list:
+    about 1 s and 0.6 s at 10,000 entries). The web app runs this in a
+    background thread when it opens a new generation."""
+    try:
+        d = _data(gen)
+        d.vocabulary(gen)
+        _suggest_list(gen)
+    except Exception:  # a generation retired and closed meanwhile: its data is moot
+        logger.debug("preparing %s failed", getattr(gen, "name", gen), exc_info=True)
 
 
 # --- find-as-you-type ---------------------------------------------------------

@@ -16,7 +16,7 @@ import threading
 import time
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from whoosh import index as windex
 from whoosh import sorting
@@ -113,9 +113,11 @@ class Generation:
 class IndexStore:
     """One per process (an app extension): hands out the current generation."""
 
-    def __init__(self, instance_dir: str | Path, check_seconds: float = 1.0):
+    def __init__(self, instance_dir: str | Path, check_seconds: float = 1.0,
+                 on_open: Callable[[Generation], None] | None = None):
         self.root = index_root(instance_dir)
         self.check_seconds = check_seconds
+        self.on_open = on_open  # called with each generation this store opens
         self._gen: Generation | None = None
         self._retired: Generation | None = None
         self._checked = 0.0
@@ -141,6 +143,8 @@ class IndexStore:
                 if self._retired is not None:
                     self._retired.close()
                 self._retired, self._gen = self._gen, fresh
+                if self.on_open is not None:
+                    self.on_open(fresh)
             return self._gen
 
     def close(self) -> None:

@@ -6,11 +6,14 @@
 """
 from __future__ import annotations
 
+import threading
+
 from flask import Flask, current_app
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.engine import Engine
 
 from .. import db
+from ..search import service
 from ..search.store import Generation, IndexStore
 
 csrf = CSRFProtect()
@@ -19,9 +22,16 @@ csrf = CSRFProtect()
 def init_app(app: Flask) -> None:
     cfg = app.config
     app.extensions["helpcenter.index"] = IndexStore(cfg["HELPCENTER_INSTANCE_DIR"],
-                                                    cfg["HELPCENTER_INDEX_CHECK_SECONDS"])
+                                                    cfg["HELPCENTER_INDEX_CHECK_SECONDS"],
+                                                    on_open=_prepare_in_background)
     app.extensions["helpcenter.db"] = db.make_engine(cfg["HELPCENTER_DATABASE_URL"])
     csrf.init_app(app)
+
+
+def _prepare_in_background(gen: Generation) -> None:
+    # Generations are opened on a worker's first request (never in the
+    # gunicorn master before fork), so the thread lives in the worker.
+    threading.Thread(target=service.prepare, args=(gen,), name="prepare-generation", daemon=True).start()
 
 
 def index_store() -> IndexStore:
