@@ -168,3 +168,11 @@ def test_parse_rate_limit():
     for bad in ("20", "x/60", "0/60", "5/0"):
         with pytest.raises(ValueError):
             parse(bad)
+
+
+def test_topic_evidence_sums_the_covered_topic_units_only():
+    doc = C.doc_terms("住民税の払込用紙", "", "住民税の納付書は6月に送ります。")
+    topic = C.QueryUnit("住民税", 2.0, (C.variant("住民税"),))
+    story = C.QueryUnit("母", 1.0, (C.variant("母"),))  # below MIN_WEIGHT: not a topic
+    missing = C.QueryUnit("ソファ", 5.0, (C.variant("ソファ"),))
+    assert C.topic_evidence([topic, story, missing], doc) == pytest.approx(2.0)

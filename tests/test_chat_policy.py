@@ -104,6 +104,31 @@ def test_fallback_when_coverage_is_low_whatever_the_score():
     assert reply.contacts and reply.record_message == "Netflixの解約方法"
 
 
+def test_asks_back_when_a_long_message_shares_much_topic_but_little_share():
+    # Coverage below MIN_COVERAGE (the message tells a story the answers never
+    # mention), but the entries share topic words worth most of an unknown
+    # word's idf: ask back, with 「どれも違う」, instead of giving up.
+    strong = dict(coverage=0.35, title_coverage=0.2)
+    e = Evidence(query="長い相談", candidates=(
+        Candidate(1, FAQS[1], "/faq/1", 12.0, topic_evidence=5.0, **strong),
+        Candidate(3, FAQS[3], "/faq/3", 10.0, topic_evidence=3.0, **strong),
+        Candidate(4, FAQS[4], "/faq/4", 9.0, coverage=0.1, topic_evidence=1.0)), topical=6, units=9, max_idf=6.0)
+    reply = respond("長い相談", State(), FakeKnowledge({"長い相談": e}))
+    assert reply.type == "clarify" and reply.text.startswith("はっきりとはわかりませんでしたが")
+    assert [f.number for f in reply.faqs] == [1, 3]  # 4 covers too little to offer
+    assert [o.value for o in reply.options] == ["!faq:1", "!faq:3", "!none"]
+
+
+def test_falls_back_when_the_shared_topic_is_too_little_to_ask_about():
+    weak = Evidence(query="ポイントの貯め方", candidates=(
+        Candidate(4, FAQS[4], "/faq/4", 12.0, coverage=0.44, title_coverage=0.44, topic_evidence=3.0),),
+        topical=1, units=2, max_idf=6.0)  # 3.0 < 0.8 × 6.0
+    assert respond("ポイントの貯め方", State(), FakeKnowledge({"ポイントの貯め方": weak})).type == "fallback"
+    sparse = Evidence(query="x", candidates=(
+        Candidate(4, FAQS[4], "/faq/4", 12.0, coverage=0.2, topic_evidence=9.0),), topical=1, units=2, max_idf=6.0)
+    assert respond("x", State(), FakeKnowledge({"x": sparse})).type == "fallback"
+
+
 def test_fallback_when_nothing_is_found_or_only_symbols():
     kb = FakeKnowledge()
     assert respond("asdfghjkl", State(), kb).type == "fallback"

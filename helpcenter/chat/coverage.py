@@ -102,6 +102,14 @@ def unit_covered(unit: QueryUnit, doc: DocTerms) -> float:
     return best
 
 
+def topic_evidence(units: Iterable[QueryUnit], doc: DocTerms) -> float:
+    """Σ weight · covered over the units that name a topic: how much specific
+    content the message and the entry share, however much else the message
+    says (coverage is the share; a long message full of circumstances can
+    share a lot and still have a low share)."""
+    return sum(u.weight * unit_covered(u, doc) for u in units if u.weight >= MIN_WEIGHT)
+
+
 def coverage(units: Iterable[QueryUnit], doc: DocTerms) -> float:
     units = list(units)
     total = sum(u.weight for u in units)

@@ -21,6 +21,8 @@ class Candidate:
     title_coverage: float = 0.0  # the same, over its question and aliases only
     summary: str = ""      # the first steps of the answer, plain text (see text.summarize)
     relevance: float = 0.0  # the chat's re-ranking score (see policy.rerank)
+    # Σ idf of the query's topic units this entry covers (see coverage.topic_evidence)
+    topic_evidence: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class Evidence:
     wizards: tuple[WizardRef, ...] = ()     # troubleshooting wizards matching the situation
     topical: int = 0                        # units that name a topic (nouns, Latin words)
     units: int = 0                          # units in all
+    max_idf: float = 0.0                    # idf of a word no entry has: topic_evidence's scale
 
 
 @dataclass(frozen=True)

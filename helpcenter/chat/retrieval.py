@@ -134,7 +134,7 @@ class IndexKnowledge:
             cands.append(Candidate(number=hit.number, title=hit.title, url=hit.url, score=hit.score,
                                    coverage=round(C.coverage(units, full), 4),
                                    title_coverage=round(C.coverage(units, title_only), 4),
-                                   summary=summary))
+                                   summary=summary, topic_evidence=round(C.topic_evidence(units, full), 4)))
         wizards = []
         for w in service.wizard_matches(self.gen, query):
             wizards.append((C.coverage(units, self._wizard_terms(w)), w))
@@ -142,7 +142,8 @@ class IndexKnowledge:
         return Evidence(query=query, candidates=tuple(cands),
                         wizards=tuple(WizardRef(w.id, w.title, wizard_url(w.id)) for cov, w in wizards
                                       if cov >= WIZARD_COVERAGE),
-                        topical=spans_topical, units=len(units))
+                        topical=spans_topical, units=len(units),
+                        max_idf=C.idf(0, max(1, self.gen.searcher().doc_count_all())))
 
 
 # A wizard matched by the search service is offered only when its title,
