@@ -158,3 +158,16 @@ def test_wizards_are_offered_when_the_query_is_about_them(gen):
     assert "code-not-arriving" in [w.id for w in service.wizard_matches(gen, "認証コードが届かない")]
     assert service.wizard_matches(gen, "肉じゃがの作り方") == []
     assert service.wizard_matches(gen, "") == []
+
+
+def test_suggest_finds_half_typed_latin_words_and_mixed_text(gen):
+    # The bigram index filters Japanese text only: 「goo」 is in no question as
+    # a term, and 「smsで」's で is no bigram of any question.
+    assert any("Google" in s["title"] for s in service.suggest(gen, "goo"))
+    got = service.suggest(gen, "SMSで")
+    assert got and "SMSで" in got[0]["title"]
+
+
+def test_suggest_tolerates_a_typo_by_shared_bigrams(gen):
+    got = service.suggest(gen, "パスワードをわすれた")
+    assert any(s["number"] == 4002 for s in got)

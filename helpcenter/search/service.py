@@ -20,9 +20,10 @@ import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from math import log
+from math import ceil, log
 from typing import Any, Iterable
 
+import numpy as np
 from whoosh import query as wq
 
 from ..pagination import Pagination, PageOutOfRange
@@ -314,7 +315,30 @@ def prepare(gen) -> None:
 
 # --- find-as-you-type ---------------------------------------------------------
 
-def _suggest_list(gen) -> list[tuple[int, str, str, tuple[str, ...], frozenset[str]]]:
+class _SuggestTable:
+    """Every entry's question and aliases, folded, with an inverted index from
+    character bigram to rows (numpy arrays), so that a keystroke looks only at
+    the rows sharing its bigrams instead of scanning every question."""
+
+    def __init__(self, rows: list[tuple[int, str, str, tuple[str, ...], frozenset[str]]]):
+        self.rows = rows
+        postings: dict[str, list[int]] = {}
+        for i, (*_, grams) in enumerate(rows):
+            for g in grams:
+                postings.setdefault(g, []).append(i)
+        self.postings = {g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()}
+
+    def candidates(self, grams: set[str], need: int) -> np.ndarray:
+        """Rows having at least `need` of `grams`."""
+        counts = np.zeros(len(self.rows), dtype=np.int32)
+        for g in grams:
+            ids = self.postings.get(g)
+            if ids is not None:
+                counts[ids] += 1
+        return np.flatnonzero(counts >= need)
+
+
+def _suggest_list(gen) -> _SuggestTable:
     """(number, title, folded title, folded aliases, their bigrams) of every entry, built once."""
     d = _data(gen)
     if d._suggest is None:
@@ -327,8 +351,13 @@ def _suggest_list(gen) -> list[tuple[int, str, str, tuple[str, ...], frozenset[s
                     grams = frozenset(bigrams(ftitle)).union(*(bigrams(a) for a in aliases))
                     rows.append((int(doc[F.NUMBER]), doc[F.TITLE], ftitle, aliases, grams))
                 rows.sort(key=lambda r: r[0])
-                d._suggest = rows
+                d._suggest = _SuggestTable(rows)
     return d._suggest
+
+
+# A question sharing at least this share of the typed text's bigrams is
+# suggested even when it does not contain the text (typos, word order).
+SUGGEST_OVERLAP = 0.6
 
 
 def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
@@ -341,9 +370,23 @@ def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
     text = fold(clean(prefix)).strip()
     if not text or limit < 1:
         return []
-    scored: list[tuple[float, int, str]] = []
+    table = _suggest_list(gen)
     grams = set(bigrams(text)) if len(text) >= 2 else set()
-    for number, title, ftitle, faliases, have in _suggest_list(gen):
+    # Only rows sharing enough of the typed text's Japanese bigrams can match:
+    # containing the text means having all of them, the overlap rule needs
+    # SUGGEST_OVERLAP of all its bigrams. Latin words are kept whole by
+    # bigrams(), and a half-typed one (「goo」) is in no row, nor is a lone
+    # character (「smsで」's で): only two-character Japanese bigrams filter.
+    japanese = {g for g in grams if len(g) == 2 and is_japanese(g)}
+    need = len(japanese)
+    if len(grams) >= 2:
+        need = min(need, ceil(SUGGEST_OVERLAP * len(grams)) - (len(grams) - len(japanese)))
+    if japanese and need > 0:
+        rows = (table.rows[i] for i in table.candidates(japanese, need))
+    else:
+        rows = iter(table.rows)  # one character or Latin letters typed: every question is a candidate
+    scored: list[tuple[float, int, str]] = []
+    for number, title, ftitle, faliases, have in rows:
         if ftitle.startswith(text):
             s = 4.0
         elif text in ftitle:
@@ -352,7 +395,7 @@ def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
             s = 2.0
         elif len(grams) >= 2:
             overlap = len(grams & have) / len(grams)
-            if overlap < 0.6:
+            if overlap < SUGGEST_OVERLAP:
                 continue
             s = overlap
         else:
