@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import settings
 
@@ -37,4 +38,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     for bp in blueprints():
         app.register_blueprint(bp)
     pagecache.init_app(app)
+    if values["PROXY_HOPS"] > 0:
+        # Outermost, so that the page cache and every view see the member's
+        # address; only as many hops as configured are trusted (spoofing).
+        n = values["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
     return app

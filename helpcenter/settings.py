@@ -46,6 +46,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SESSION_HOURS", 8, "Lifetime of an editor's login session, in hours.", int),
     Setting("RETENTION_DAYS", 180, "Default age after which `helpcenter db purge` deletes events.", int),
     Setting("SECURE_COOKIES", False, "Mark cookies Secure (set when served over HTTPS).", _bool),
+    Setting("PROXY_HOPS", 0, "Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host "
+            "headers are trusted (0: none, the default; 1 behind one nginx). Rate limits and visitor "
+            "counts then see the member's address instead of the proxy's.", int),
 )
 
 

@@ -11,7 +11,7 @@ import pytest
 from helpcenter.analytics import events, reports
 from helpcenter.web.admin import SESSION_KEY
 
-from support import app_config
+from support import CONTENT, app_config
 
 PASSWORD = "test-admin-pw"
 
@@ -285,3 +285,21 @@ def test_the_dashboard_works_on_postgresql(tmp_path, built_index, pg_url):
     finally:
         app.extensions["helpcenter.index"].close()
         app.extensions["helpcenter.db"].dispose()
+
+
+@pytest.mark.parametrize("hops, separate", [(0, False), (1, True)])
+def test_behind_a_trusted_proxy_the_rate_limit_sees_the_members_address(make_app, hops, separate):
+    """PROXY_HOPS=1 (one nginx in front): X-Forwarded-For names the client;
+    without it, the header is ignored (anyone could send it) and every
+    request counts as the proxy's."""
+    app = make_app(CONTENT, PROXY_HOPS=hops)
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    first = app.test_client()
+    for _ in range(5):
+        r = first.post("/admin/login", data={"csrf_token": token(first), "password": "wrong"},
+                       environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.1"})
+        assert r.status_code == 401
+    second = app.test_client()
+    r = second.post("/admin/login", data={"csrf_token": token(second), "password": PASSWORD},
+                    environ_base=proxy, headers={"X-Forwarded-For": "203.0.113.2"})
+    assert r.status_code == (303 if separate else 429)
