@@ -108,3 +108,41 @@ def test_index_command_reports_problems_and_keeps_serving(tmp_path, runner, monk
     assert bad.exit_code == 1
     assert "content/faq/3816.md" in bad.output and "unchanged" in bad.output
     assert indexer.current_generation(tmp_path / "inst") == live
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_our_codec_writes_the_same_postings_and_statistics_as_whooshs(tmp_path, procs):
+    """codec.FieldWriter inlines Whoosh's per-posting writer; small blocks (8
+    postings) make every common term span many blocks."""
+    from whoosh import index as windex
+    from whoosh.codec.whoosh3 import W3Codec
+
+    from helpcenter.search.codec import Codec
+
+    content, _ = load_content(CONTENT)
+
+    def build(name, codec):
+        path = tmp_path / name
+        path.mkdir()
+        ix = windex.create_in(str(path), F.build_schema())
+        w = ix.writer(procs=procs, multisegment=procs > 1, codec=codec)
+        for faq in content.faqs.values():
+            w.add_document(**documents.faq_document(faq, content))
+        w.commit()
+        return windex.open_dir(str(path)).reader()
+
+    theirs, ours = build("whoosh", W3Codec(blocklimit=8)), build("ours", Codec(blocklimit=8))
+    checked = 0
+    schema = F.build_schema()
+    for field in schema.names():
+        if not schema[field].indexed:
+            continue
+        terms = list(theirs.lexicon(field))
+        assert list(ours.lexicon(field)) == terms, field
+        for t in terms:
+            a, b = theirs.term_info(field, t), ours.term_info(field, t)
+            for stat in ("weight", "doc_frequency", "min_length", "max_length", "max_weight", "min_id", "max_id"):
+                assert getattr(a, stat)() == getattr(b, stat)(), (field, t, stat)
+            assert list(theirs.postings(field, t).all_items()) == list(ours.postings(field, t).all_items())
+            checked += 1
+    assert checked > 1000

@@ -73,3 +73,4 @@ def test_the_web_app_prepares_a_new_generation_in_the_background(app):
     data = service._data(gen)
     assert data._vocabulary is not None and data._vocabulary.by_reading
     assert data._suggest is not None
+    assert sum(p._size for p in data._postings.values()) > 0  # the most frequent terms' postings

@@ -207,11 +207,16 @@ def _content_words(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     building Word objects (indexing speed). Cached for the few texts in flight:
     an answer is analysed for its word field and its compound-parts field."""
     forms, surfaces = [], []
+    known = _MORPH
     for chunk in _chunks(text, 4000):
         for m in sudachi().tokenize(chunk):
-            surface, form, _, _, content = _morph(m)
-            if content:
-                forms.append(form)
+            # _morph() inlined: this loop runs for every word of every answer.
+            surface = m.surface()
+            info = known.get((m.word_id(), m.part_of_speech_id(), surface))
+            if info is None:
+                info = _morph(m)[1:]
+            if info[3]:
+                forms.append(info[0])
                 surfaces.append(surface)
     return tuple(forms), tuple(surfaces)
 
@@ -269,6 +274,9 @@ def reading_bigrams(text: str) -> list[str]:
 
 
 def morph_terms(text: str) -> list[str]:
+    if "\n" in text and len(text) <= 2000:
+        # Aliases, one a line: the same analyses the reading field asks for.
+        return [f for line in text.split("\n") for f in morph_terms(line)]
     text = normalize(text)
     if len(text) > 300:
         return list(_content_words(text)[0])
