@@ -3,6 +3,7 @@ a word of the questions, is respelled (pure functions, then through search)."""
 import pytest
 
 from helpcenter.search import indexer, service
+from helpcenter.search import suggest as suggest_module
 from helpcenter.search.query import parse
 from helpcenter.search.store import Generation
 from helpcenter.search.spelling import build_vocabulary, respell
@@ -72,5 +73,5 @@ def test_the_web_app_prepares_a_new_generation_in_the_background(app):
         time.sleep(0.05)
     data = service._data(gen)
     assert data._vocabulary is not None and data._vocabulary.by_reading
-    assert data._suggest is not None
+    assert suggest_module._tables.get(gen) is not None
     assert sum(p._size for p in data._postings.values()) > 0  # the most frequent terms' postings

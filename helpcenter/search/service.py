@@ -10,8 +10,9 @@ JSON API and the chatbot all call these functions.
   per_page, generation) makes a repeated query cost a dictionary lookup; a new
   generation never sees old results. `set_cache_size()` (the web layer calls
   it with SEARCH_CACHE_SIZE) sizes it; 0 disables it.
-* Per-generation data (synonym table, suggestion list, wizard terms) is built
-  on first use and dropped with the generation.
+* Per-generation data (synonym table, spelling vocabulary, wizard terms) is
+  built on first use, or by `prepare()` in the background, and dropped with
+  the generation. Find-as-you-type lives in `suggest` (re-exported here).
 """
 from __future__ import annotations
 
@@ -20,10 +21,9 @@ import threading
 import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, replace
-from math import ceil, log
+from math import log
 from typing import Any, Iterable
 
-import numpy as np
 from whoosh import query as wq
 
 from ..pagination import Pagination, PageOutOfRange
@@ -34,11 +34,11 @@ from .highlight import make_excerpt
 from .query import (SynonymTable, build, clean, did_you_mean, highlight_terms, normalized_query, parse,
                     Parsed)
 from .ranking import DEFAULT, Ranking, Weighting
+from .suggest import suggest, suggest_table  # noqa: F401 (suggest: part of this API)
 
 logger = logging.getLogger(__name__)
 
 MAX_RESULTS = 100
-SUGGEST_LIMIT = 8
 EXCERPT_CHARS = 120
 
 
@@ -128,7 +128,6 @@ def clear_cache() -> None:
 class _GenData:
     def __init__(self, gen):
         self.synonyms = SynonymTable.from_groups(gen.synonyms)
-        self._suggest: list[tuple[int, str, str, tuple[str, ...], frozenset[str]]] | None = None
         self._wizards: list[tuple[Any, set[str], set[str]]] | None = None
         self._vocabulary: spelling.Vocabulary | None = None
         self._postings: dict[tuple, scorer.Postings] = {}
@@ -316,7 +315,7 @@ def prepare(gen, ranking: Ranking = DEFAULT) -> None:
     try:
         d = _data(gen)
         d.vocabulary(gen)
-        _suggest_list(gen)
+        suggest_table(gen)
         searcher = gen.searcher()
         reader, postings = searcher.reader(), d.postings(ranking)
         for field in (*F.WORD_FIELDS, *F.NGRAM_FIELDS, F.READING):
@@ -324,98 +323,6 @@ def prepare(gen, ranking: Ranking = DEFAULT) -> None:
                 postings.impacts(searcher, field, term.decode("utf-8") if isinstance(term, bytes) else term)
     except Exception:  # a generation retired and closed meanwhile: its data is moot
         logger.debug("preparing %s failed", getattr(gen, "name", gen), exc_info=True)
-
-
-# --- find-as-you-type ---------------------------------------------------------
-
-class _SuggestTable:
-    """Every entry's question and aliases, folded, with an inverted index from
-    character bigram to rows (numpy arrays), so that a keystroke looks only at
-    the rows sharing its bigrams instead of scanning every question."""
-
-    def __init__(self, rows: list[tuple[int, str, str, tuple[str, ...], frozenset[str]]]):
-        self.rows = rows
-        postings: dict[str, list[int]] = {}
-        for i, (*_, grams) in enumerate(rows):
-            for g in grams:
-                postings.setdefault(g, []).append(i)
-        self.postings = {g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()}
-
-    def candidates(self, grams: set[str], need: int) -> np.ndarray:
-        """Rows having at least `need` of `grams`."""
-        counts = np.zeros(len(self.rows), dtype=np.int32)
-        for g in grams:
-            ids = self.postings.get(g)
-            if ids is not None:
-                counts[ids] += 1
-        return np.flatnonzero(counts >= need)
-
-
-def _suggest_list(gen) -> _SuggestTable:
-    """(number, title, folded title, folded aliases, their bigrams) of every entry, built once."""
-    d = _data(gen)
-    if d._suggest is None:
-        with d.lock:
-            if d._suggest is None:
-                rows = []
-                for doc in gen.searcher().all_stored_fields():
-                    aliases = tuple(fold(a) for a in (doc.get(F.ALIASES) or "").split("\n") if a.strip())
-                    ftitle = fold(doc[F.TITLE])
-                    grams = frozenset(bigrams(ftitle)).union(*(bigrams(a) for a in aliases))
-                    rows.append((int(doc[F.NUMBER]), doc[F.TITLE], ftitle, aliases, grams))
-                rows.sort(key=lambda r: r[0])
-                d._suggest = _SuggestTable(rows)
-    return d._suggest
-
-
-# A question sharing at least this share of the typed text's bigrams is
-# suggested even when it does not contain the text (typos, word order).
-SUGGEST_OVERLAP = 0.6
-
-
-def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
-    """Questions matching what the member has typed so far: [{"number","title","url"}].
-
-    Titles containing the typed text come first (those starting with it
-    before the rest), then aliases containing it, then titles and aliases
-    sharing most of its character bigrams (for typos and word order).
-    """
-    text = fold(clean(prefix)).strip()
-    if not text or limit < 1:
-        return []
-    table = _suggest_list(gen)
-    grams = set(bigrams(text)) if len(text) >= 2 else set()
-    # Only rows sharing enough of the typed text's Japanese bigrams can match:
-    # containing the text means having all of them, the overlap rule needs
-    # SUGGEST_OVERLAP of all its bigrams. Latin words are kept whole by
-    # bigrams(), and a half-typed one (「goo」) is in no row, nor is a lone
-    # character (「smsで」's で): only two-character Japanese bigrams filter.
-    japanese = {g for g in grams if len(g) == 2 and is_japanese(g)}
-    need = len(japanese)
-    if len(grams) >= 2:
-        need = min(need, ceil(SUGGEST_OVERLAP * len(grams)) - (len(grams) - len(japanese)))
-    if japanese and need > 0:
-        rows = (table.rows[i] for i in table.candidates(japanese, need))
-    else:
-        rows = iter(table.rows)  # one character or Latin letters typed: every question is a candidate
-    scored: list[tuple[float, int, str]] = []
-    for number, title, ftitle, faliases, have in rows:
-        if ftitle.startswith(text):
-            s = 4.0
-        elif text in ftitle:
-            s = 3.0
-        elif any(text in a for a in faliases):
-            s = 2.0
-        elif len(grams) >= 2:
-            overlap = len(grams & have) / len(grams)
-            if overlap < SUGGEST_OVERLAP:
-                continue
-            s = overlap
-        else:
-            continue
-        scored.append((s, number, title))
-    scored.sort(key=lambda t: (-t[0], len(t[2]), t[1]))
-    return [{"number": n, "title": t, "url": f"/faq/{n}"} for _, n, t in scored[:limit]]
 
 
 # --- wizards ------------------------------------------------------------------

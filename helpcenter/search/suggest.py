@@ -1,0 +1,117 @@
+"""Find-as-you-type: the questions matching what a member has typed so far
+(`/api/suggest` and the search box's combobox). No Flask.
+
+Per generation, every entry's question and aliases are folded (normalize +
+katakana→hiragana, as search does) and indexed by character bigram. A
+keystroke scores only the questions sharing enough of the typed text's
+Japanese bigrams: those starting with it, then containing it, then aliases
+containing it, then those sharing most of its bigrams (typos, word order).
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from math import ceil
+from typing import Any
+
+import numpy as np
+
+from . import fields as F
+from .analysis import bigrams, fold, is_japanese
+from .query import clean
+
+SUGGEST_LIMIT = 8
+
+_tables: "weakref.WeakKeyDictionary[Any, _SuggestTable]" = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+class _SuggestTable:
+    """Every entry's question and aliases, folded, with an inverted index from
+    character bigram to rows (numpy arrays), so that a keystroke looks only at
+    the rows sharing its bigrams instead of scanning every question."""
+
+    def __init__(self, rows: list[tuple[int, str, str, tuple[str, ...], frozenset[str]]]):
+        self.rows = rows
+        postings: dict[str, list[int]] = {}
+        for i, (*_, grams) in enumerate(rows):
+            for g in grams:
+                postings.setdefault(g, []).append(i)
+        self.postings = {g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()}
+
+    def candidates(self, grams: set[str], need: int) -> np.ndarray:
+        """Rows having at least `need` of `grams`."""
+        counts = np.zeros(len(self.rows), dtype=np.int32)
+        for g in grams:
+            ids = self.postings.get(g)
+            if ids is not None:
+                counts[ids] += 1
+        return np.flatnonzero(counts >= need)
+
+
+def suggest_table(gen) -> _SuggestTable:
+    """(number, title, folded title, folded aliases, their bigrams) of every entry, built once per generation."""
+    table = _tables.get(gen)
+    if table is None:
+        with _lock:
+            table = _tables.get(gen)
+            if table is None:
+                rows = []
+                for doc in gen.searcher().all_stored_fields():
+                    aliases = tuple(fold(a) for a in (doc.get(F.ALIASES) or "").split("\n") if a.strip())
+                    ftitle = fold(doc[F.TITLE])
+                    grams = frozenset(bigrams(ftitle)).union(*(bigrams(a) for a in aliases))
+                    rows.append((int(doc[F.NUMBER]), doc[F.TITLE], ftitle, aliases, grams))
+                rows.sort(key=lambda r: r[0])
+                table = _tables[gen] = _SuggestTable(rows)
+    return table
+
+
+# A question sharing at least this share of the typed text's bigrams is
+# suggested even when it does not contain the text (typos, word order).
+SUGGEST_OVERLAP = 0.6
+
+
+def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
+    """Questions matching what the member has typed so far: [{"number","title","url"}].
+
+    Titles containing the typed text come first (those starting with it
+    before the rest), then aliases containing it, then titles and aliases
+    sharing most of its character bigrams (for typos and word order).
+    """
+    text = fold(clean(prefix)).strip()
+    if not text or limit < 1:
+        return []
+    table = suggest_table(gen)
+    grams = set(bigrams(text)) if len(text) >= 2 else set()
+    # Only rows sharing enough of the typed text's Japanese bigrams can match:
+    # containing the text means having all of them, the overlap rule needs
+    # SUGGEST_OVERLAP of all its bigrams. Latin words are kept whole by
+    # bigrams(), and a half-typed one (「goo」) is in no row, nor is a lone
+    # character (「smsで」's で): only two-character Japanese bigrams filter.
+    japanese = {g for g in grams if len(g) == 2 and is_japanese(g)}
+    need = len(japanese)
+    if len(grams) >= 2:
+        need = min(need, ceil(SUGGEST_OVERLAP * len(grams)) - (len(grams) - len(japanese)))
+    if japanese and need > 0:
+        rows = (table.rows[i] for i in table.candidates(japanese, need))
+    else:
+        rows = iter(table.rows)  # one character or Latin letters typed: every question is a candidate
+    scored: list[tuple[float, int, str]] = []
+    for number, title, ftitle, faliases, have in rows:
+        if ftitle.startswith(text):
+            s = 4.0
+        elif text in ftitle:
+            s = 3.0
+        elif any(text in a for a in faliases):
+            s = 2.0
+        elif len(grams) >= 2:
+            overlap = len(grams & have) / len(grams)
+            if overlap < SUGGEST_OVERLAP:
+                continue
+            s = overlap
+        else:
+            continue
+        scored.append((s, number, title))
+    scored.sort(key=lambda t: (-t[0], len(t[2]), t[1]))
+    return [{"number": n, "title": t, "url": f"/faq/{n}"} for _, n, t in scored[:limit]]
