@@ -171,3 +171,25 @@ def test_suggest_finds_half_typed_latin_words_and_mixed_text(gen):
 def test_suggest_tolerates_a_typo_by_shared_bigrams(gen):
     got = service.suggest(gen, "パスワードをわすれた")
     assert any(s["number"] == 4002 for s in got)
+
+
+def test_results_cache_never_mixes_two_generations_of_the_same_name(tmp_path, small_content):
+    """Evaluation builds temporary generations that are all called gen-temporary."""
+    from helpcenter.content.loader import load_content
+    from helpcenter.search import indexer
+
+    content, _ = load_content(small_content)
+    gens = []
+    for i, keep in enumerate([True, False]):
+        target = tmp_path / f"run{i}" / "gen-temporary"
+        target.mkdir(parents=True)
+        faqs = content.faqs if keep else {}
+        indexer.build_generation(type(content)(content.site, content.categories, faqs, content.synonyms, {}), target)
+        gens.append(Generation(target))
+    try:
+        word = next(iter(content.faqs.values())).title[:4]
+        assert service.search(gens[0], word).total > 0
+        assert service.search(gens[1], word).total == 0
+    finally:
+        for g in gens:
+            g.close()

@@ -257,7 +257,7 @@ def search(gen, query: str, page: int = 1, per_page: int = 10, category: str | N
         raise PageOutOfRange(page)
     text = clean(query)
     norm = normalized_query(text)
-    key = (norm, category or "", page, per_page, gen.name)
+    key = (norm, category or "", page, per_page, gen.uid)
     cached = _cache.get(key)
     if cached is not None:
         return cached if cached.query == text else replace(cached, query=text)

@@ -10,6 +10,7 @@ later so that requests in flight finish on it.
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import threading
@@ -33,10 +34,16 @@ class NoIndex(RuntimeError):
     """No generation has been published yet."""
 
 
+_opened = itertools.count(1)
+
+
 class Generation:
     def __init__(self, path: Path):
         self.path = path
         self.name = path.name
+        # Unique in this process, for caches keyed by generation: names repeat
+        # for the temporary generations of evaluation (gen-temporary).
+        self.uid = f"{self.name}#{next(_opened)}"
         self.index = windex.open_dir(str(path))
         self._local = threading.local()
         self._searchers: list[Any] = []

@@ -110,7 +110,7 @@ def map_svg(wid: str):
     wizard = _wizard(wid)
     gen = generation()
     cache: dict = current_app.extensions.setdefault("helpcenter.wizard_maps", {})
-    key = (gen.name, wizard.id)
+    key = (gen.uid, wizard.id)
     svg = cache.get(key)
     if svg is None:
         try:
@@ -119,7 +119,7 @@ def map_svg(wid: str):
             current_app.logger.warning("wizard map %s: %s", wid, exc)
             return render_template("error.html", code=503, title="図を表示できません",
                                    message=f"質問ガイドの図を作成できませんでした：{exc}"), 503
-        for old in [k for k in cache if k[0] != gen.name]:  # an earlier generation's maps
+        for old in [k for k in cache if k[0] != gen.uid]:  # an earlier generation's maps
             cache.pop(old, None)
         cache[key] = svg
     response = current_app.response_class(svg, mimetype="image/svg+xml")
