@@ -193,3 +193,31 @@ def test_results_cache_never_mixes_two_generations_of_the_same_name(tmp_path, sm
     finally:
         for g in gens:
             g.close()
+
+
+def test_a_word_in_the_question_or_an_alias_counts_more_than_in_the_answer(tmp_path, small_content):
+    """Ranking weighs the question and aliases above the answer: the same word
+    once in the question (or an alias) beats it once in a longer answer."""
+    from helpcenter.content.loader import load_content
+    from helpcenter.search import indexer
+    from support import faq_text
+
+    filler = "お手続きの詳細は会員ページをご確認ください。受付は平日のみです。"
+    entries = {
+        10: faq_text(10, "宅配ボックスは使えますか", body=filler * 2),
+        11: faq_text(11, "荷物の受け取り方法", body=filler + "宅配ボックスもご利用いただけます。" + filler),
+        12: faq_text(12, "受け取りの場所を変えたい", body=filler * 2, extra="aliases:\n  - 宅配ボックスに入れてほしい\n"),
+    }
+    for n, text in entries.items():
+        (small_content / "faq" / f"{n}.md").write_text(text, encoding="utf-8")
+    content, problems = load_content(small_content)
+    assert content is not None, problems
+    target = tmp_path / "gen-weights"
+    target.mkdir()
+    indexer.build_generation(content, target)
+    g = Generation(target)
+    try:
+        order = [h.number for h in service.search(g, "宅配ボックス").hits]
+        assert order.index(10) < order.index(11) and order.index(12) < order.index(11)
+    finally:
+        g.close()

@@ -23,6 +23,11 @@ from . import fields as F
 
 
 def _default_weights() -> dict[str, float]:
+    # A word of the question counts through three fields (words 1.5, bigrams
+    # 0.75, reading 1.2), a word of the answer through two (words 2.0, bigrams
+    # 0.4); the question is short (less length normalisation, b = 0.5) and its
+    # per-field idf higher, so a match there outweighs one in the answer
+    # (tests/test_search_service.py checks it on a small collection).
     return {
         F.TITLE_WORDS: 1.5, F.ALIASES_WORDS: 2.0, F.BODY_WORDS: 2.0, F.CATEGORY_WORDS: 0.33,
         F.TITLE_NGRAMS: 0.75, F.ALIASES_NGRAMS: 0.8, F.BODY_NGRAMS: 0.4,
