@@ -86,3 +86,21 @@ def test_check_still_rejects_what_eval_tolerates(tmp_path, runner):
     result = runner.invoke(main, ["check", "--content", str(root)])
     assert result.exit_code == 1
     assert "12.md:1: categories: missing" in result.output
+
+
+def test_lenient_loading_salvages_front_matter_that_is_not_valid_yaml(tmp_path):
+    from helpcenter.content.loader import load_content
+
+    root = tmp_path / "city"
+    (root / "faq").mkdir(parents=True)
+    (root / "faq" / "3.md").write_text("---\nnumber: 3\ntitle: 住所変更の方法: 窓口で\n---\n窓口で手続きします。\n",
+                                       encoding="utf-8")
+    (root / "faq" / "4.md").write_text("---\njust a string\n---\n本文です。\n", encoding="utf-8")
+    (root / "faq" / "5.md").write_text("---\nnumber: 5\ntitle: 犬の登録\ncategories: [pets\n---\n保健所へ。\n",
+                                       encoding="utf-8")
+    content, problems = load_content(root, lenient=True)
+    assert {n: f.title for n, f in content.faqs.items()} == {3: "住所変更の方法: 窓口で", 4: "本文です。", 5: "犬の登録"}
+    assert content.faqs[5].categories == ("pets",)
+    assert any("3.md:3: invalid YAML" in str(p) for p in problems)
+    strict, _ = load_content(root)
+    assert strict is None

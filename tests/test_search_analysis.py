@@ -91,3 +91,18 @@ def test_analyzers_survive_pickling_into_the_index():
     schema = build_schema()
     again = pickle.loads(pickle.dumps(schema))
     assert [t.text for t in again["title_words"].analyzer("機種変更")] == ["機種", "変更"]
+
+
+def test_an_unknown_words_reading_does_not_depend_on_what_was_analysed_before():
+    """Sudachi reads a joined number by its context (24時間受付 / 受付は24時間);
+    the per-process morpheme cache must not keep one reading for all."""
+    def reading_of(text):
+        A._analyse_cached.cache_clear()
+        return "".join(w.reading for w in A.words(text))
+
+    A._MORPH.clear()
+    fresh = {t: reading_of(t) for t in ("24時間受付", "受付は24時間")}
+    for first, second in (("24時間受付", "受付は24時間"), ("受付は24時間", "24時間受付")):
+        A._MORPH.clear()
+        reading_of(first)
+        assert reading_of(second) == fresh[second]

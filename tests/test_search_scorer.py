@@ -86,3 +86,7 @@ def test_unsupported_query_types_fall_back_to_whoosh(gen):
     s = gen.searcher()
     with pytest.raises(scorer.Unsupported):
         scorer.scores(wq.Not(wq.Term("body_words", "認証")), s, scorer.Postings(DEFAULT))
+
+
+def test_top_of_nothing_is_empty():
+    assert scorer.top([1.0, 2.0], 0) == []

@@ -221,3 +221,22 @@ def test_a_word_in_the_question_or_an_alias_counts_more_than_in_the_answer(tmp_p
         assert order.index(10) < order.index(11) and order.index(12) < order.index(11)
     finally:
         g.close()
+
+
+def test_suggest_filters_only_on_bigrams_of_two_japanese_characters(tmp_path, small_content):
+    """A digit that a Latin word took (win11で) makes a typed 「1で」 a bigram
+    no question has: it must not hide the question (the full scan finds it)."""
+    from helpcenter.content.loader import load_content
+    from helpcenter.search import indexer
+    from support import faq_text
+
+    (small_content / "faq" / "20.md").write_text(faq_text(20, "win11で印刷できない"), encoding="utf-8")
+    content, _ = load_content(small_content)
+    target = tmp_path / "gen-suggest"
+    target.mkdir()
+    indexer.build_generation(content, target)
+    g = Generation(target)
+    try:
+        assert [s["number"] for s in service.suggest(g, "1で印")] == [20]
+    finally:
+        g.close()

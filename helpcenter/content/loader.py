@@ -318,9 +318,11 @@ def _load_faq(path: Path, root: Path, problems: list[Problem],
         data, lines = yamlio.load(head, first_line=first)
     except yamlio.YamlError as exc:
         report("", str(exc), exc.line)
-        return None, report, False
+        if not lenient:
+            return None, report, False
+        data, lines = _loose_front_matter(head), {}
     report.lines = lines
-    if data is None and lenient:
+    if lenient and not isinstance(data, dict):
         data = {}
     if not isinstance(data, dict):
         report("", "front matter must be a mapping of fields", first)
@@ -379,6 +381,26 @@ def _load_faq(path: Path, root: Path, problems: list[Problem],
     if not lenient:
         valid = ok and title is not None and bool(categories) and None not in dates.values()
     return faq, report, valid
+
+
+_LOOSE_FIELD = re.compile(r"^([A-Za-z_]+)\s*:\s*(.*?)\s*$")
+
+
+def _loose_front_matter(head: str) -> dict[str, Any]:
+    """`key: value` lines of front matter that is not valid YAML (lenient
+    loading: a converted collection's title with a colon, 「変更方法: 窓口で」),
+    values as text with quotes removed, `[a, b]` as a list."""
+    out: dict[str, Any] = {}
+    for line in head.splitlines():
+        m = _LOOSE_FIELD.match(line)
+        if m and m.group(1) not in out:
+            value = m.group(2)
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+                value = value[1:-1]
+            if value.startswith("["):  # a flow list, perhaps unclosed: [pets, dogs
+                value = [v.strip().strip("'\"") for v in value.strip("[]").split(",") if v.strip()]
+            out[m.group(1)] = value
+    return out
 
 
 # The stand-in category of entries without one (lenient loading only).

@@ -168,8 +168,10 @@ def _is_content(m, form: str, pos: tuple[str, bool, bool]) -> bool:
 
 
 # (word id, part-of-speech id, surface) → (form, reading, pos, content): what a
-# token means depends only on these, and indexing meets the same few thousand
-# words again and again, so each is worked out once per process.
+# dictionary word means depends only on these, and indexing meets the same few
+# thousand words again and again, so each is worked out once per process.
+# Unknown words (numbers Sudachi joins, 24 read にし or によん by context) are
+# never kept: their reading depends on the sentence.
 _MORPH: dict[tuple[int, int, str], tuple[str, str, str, bool]] = {}
 
 
@@ -182,9 +184,10 @@ def _morph(m) -> tuple[str, str, str, str, bool]:
         form = normalize(m.normalized_form())
         reading = kata_to_hira(m.reading_form()) if is_japanese(surface) or surface.isdigit() else surface
         info = (form, reading, pos[0], _is_content(m, form, pos))
-        if len(_MORPH) > 200_000:
-            _MORPH.clear()
-        _MORPH[key] = info
+        if not m.is_oov():
+            if len(_MORPH) > 200_000:
+                _MORPH.clear()
+            _MORPH[key] = info
     return (surface, *info)
 
 

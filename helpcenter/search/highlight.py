@@ -35,10 +35,12 @@ class _FoldTable(dict):
     def __missing__(self, code: int) -> str:
         ch = chr(code)
         f = kata_to_hira(unicodedata.normalize("NFKC", ch).lower()) if not ch.isascii() else ch.lower()
-        if len(self) < 100_000:
-            self[code] = f
+        # `multi` first: another thread that finds the character in the table
+        # must also find it in `multi` (else it would take offsets as unchanged).
         if len(f) != 1:
             self.multi.add(ch)
+        if len(self) < 100_000:
+            self[code] = f
         return f
 
 

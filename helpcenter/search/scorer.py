@@ -270,6 +270,8 @@ def _eval(q, searcher, postings: Postings) -> tuple[np.ndarray, np.ndarray]:
 def top(acc, limit: int, allow: set[int] | np.ndarray | None = None) -> list[tuple[int, float]]:
     """The `limit` best matching (docnum, score) of dense scores, ties broken by
     the lower docnum (as Whoosh). `allow` restricts to those document numbers."""
+    if limit < 1:
+        return []
     acc = np.asarray(acc, dtype=np.float64)
     if allow is not None:
         keep = np.zeros(len(acc), dtype=bool)

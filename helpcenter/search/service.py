@@ -134,6 +134,7 @@ class _GenData:
         self._categories: dict[str, set[int]] = {}
         self.df: dict[tuple[str, str], int] = {}
         self.lock = threading.Lock()
+        self._vocabulary_lock = threading.Lock()
 
     def postings(self, ranking: Ranking) -> scorer.Postings:
         key = (ranking.k1, ranking.b, tuple(sorted(ranking.field_b.items())))
@@ -145,7 +146,9 @@ class _GenData:
 
     def vocabulary(self, gen) -> spelling.Vocabulary:
         if self._vocabulary is None:
-            with self.lock:
+            # Its own lock: building takes a while (about 1 s at 10,000
+            # entries), and searches must not wait on it for their postings.
+            with self._vocabulary_lock:
                 if self._vocabulary is None:
                     texts = (doc[F.TITLE] + "\n" + (doc.get(F.ALIASES) or "")
                              for doc in gen.searcher().all_stored_fields())

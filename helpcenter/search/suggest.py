@@ -17,10 +17,14 @@ from typing import Any
 import numpy as np
 
 from . import fields as F
-from .analysis import bigrams, fold, is_japanese
+import re
+
+from .analysis import bigrams, fold
 from .query import clean
 
 SUGGEST_LIMIT = 8
+_CJK_PAIR = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}")
+_ITERATION_MARKS = re.compile(r"[々ゝゞヽヾ]")
 
 _tables: "weakref.WeakKeyDictionary[Any, _SuggestTable]" = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
@@ -88,8 +92,11 @@ def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
     # containing the text means having all of them, the overlap rule needs
     # SUGGEST_OVERLAP of all its bigrams. Latin words are kept whole by
     # bigrams(), and a half-typed one (「goo」) is in no row, nor is a lone
-    # character (「smsで」's で): only two-character Japanese bigrams filter.
-    japanese = {g for g in grams if len(g) == 2 and is_japanese(g)}
+    # character (「smsで」's で), nor a digit a Latin word took (win11で → 「1で」
+    # typed): only bigrams of two Japanese characters filter.
+    japanese = {g for g in grams if len(g) == 2 and _CJK_PAIR.fullmatch(g)}
+    if _ITERATION_MARKS.search(text):  # 々/ゝ: normalising twice may differ from once
+        japanese = set()
     need = len(japanese)
     if len(grams) >= 2:
         need = min(need, ceil(SUGGEST_OVERLAP * len(grams)) - (len(grams) - len(japanese)))
