@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpcenter.chat import coverage as C
+from helpcenter.search import coverage as C
 from helpcenter.chat import state as S
 from helpcenter.chat.model import State
 from helpcenter.chat.ratelimit import SlidingWindow, parse

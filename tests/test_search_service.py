@@ -240,3 +240,36 @@ def test_suggest_filters_only_on_bigrams_of_two_japanese_characters(tmp_path, sm
         assert [s["number"] for s in service.suggest(g, "1で印")] == [20]
     finally:
         g.close()
+
+
+def test_index_coverage_of_the_question_equals_coverage_from_its_text(gen):
+    """search.coverage.index_coverage reads "has this term" from posting lists;
+    for the question and aliases (all of whose bigrams are indexed) it must
+    give what coverage() computes from their text."""
+    import numpy as np
+
+    from helpcenter.search import coverage as C
+    from helpcenter.search.ranking import DEFAULT
+
+    s = gen.searcher()
+    postings = service._data(gen).postings(DEFAULT)
+    for q in ["2段階認証 解除", "スマホ 機種変更 引き継ぎ", "にだんかいにんしょう", "メール 届かない"]:
+        parsed = service.parse_query(gen, q)
+        units = service.coverage_units(gen, parsed)
+        top = service.rank(gen, parsed)[:10]
+        docs = np.array([d for d, _ in top], dtype=np.int32)
+        (question,) = C.index_coverage(units, docs, (service._QUESTION,),
+                                       lambda f, t: postings.impacts(s, f, t)[0])
+        for i, d in enumerate(docs):
+            doc = s.stored_fields(int(d))
+            expected = C.coverage(units, C.doc_terms(doc["title"], doc.get("aliases") or "", ""))
+            assert question[i] == pytest.approx(expected), (q, doc["title"])
+
+
+def test_coverage_rerank_only_reorders_the_first_results(gen):
+    from helpcenter.search.ranking import DEFAULT
+
+    parsed = service.parse_query(gen, "機種変更したら認証コードが届かない")
+    plain = service.rank(gen, parsed)
+    reranked = service.rank(gen, parsed, ranking=DEFAULT.with_(rerank_top=10))
+    assert sorted(reranked[:10]) == sorted(plain[:10]) and reranked[10:] == plain[10:]

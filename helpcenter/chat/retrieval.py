@@ -12,11 +12,10 @@ import weakref
 from typing import Any
 
 from ..content.model import Wizard
+from ..search import coverage as C
 from ..search import fields as F
 from ..search import service
-from ..search.query import corrections
 from ..wizard import paths
-from . import coverage as C
 from .model import Candidate, ContactInfo, Evidence, WizardRef
 from .text import summarize
 
@@ -98,30 +97,8 @@ class IndexKnowledge:
 
     # --- search ---------------------------------------------------------------
     def units(self, query: str) -> list[C.QueryUnit]:
-        """The query's units with their weights (see coverage)."""
-        gen = self.gen
-        parsed = service.parse_query(gen, query)
-        if parsed.empty:
-            return []
-        searcher = gen.searcher()
-        lexicon = service.SearcherLexicon(searcher)
-        n_docs = max(1, searcher.doc_count_all())
-
-        def df(form: str) -> int:
-            return max(searcher.doc_frequency(field, form) for field in F.WORD_FIELDS)
-
-        spans = C.topic_spans(parsed.normalized)
-        out = []
-        for u in parsed.units:
-            variants = [C.variant(t) for t in (u.text, *u.alternatives)]
-            for form in sorted(variants[0].forms):
-                if form.isascii() and not df(form):  # a misspelt Latin word: its corrections too
-                    variants += [C.variant(c) for c in corrections(form, lexicon)[:2]]
-            weight = max(C.unit_weight(variants, df, n_docs), C.MIN_WEIGHT)
-            if not C.is_topical(u.start, u.text, spans):
-                weight *= C.NON_TOPIC_FACTOR
-            out.append(C.QueryUnit(u.text, weight, tuple(variants)))
-        return out
+        """The query's units with their weights (see search.coverage)."""
+        return service.coverage_units(self.gen, service.parse_query(self.gen, query))
 
     def search(self, query: str) -> Evidence:
         units = self.units(query)

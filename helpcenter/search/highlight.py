@@ -10,6 +10,7 @@ inject markup.
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_left
 from dataclasses import dataclass
 from html import escape
 
@@ -97,6 +98,7 @@ def make_excerpt(text: str, terms: list[str], length: int = 120) -> Excerpt:
 def _best_start(text: str, spans: list[tuple[int, int]], length: int) -> int:
     if not spans:
         return 0
+    starts = [a for a, _ in spans]
     best, best_score = 0, -1.0
     for a, _ in spans:
         # Start a little before the match, at a sentence start when one is near.
@@ -105,8 +107,11 @@ def _best_start(text: str, spans: list[tuple[int, int]], length: int) -> int:
         if cut != -1:
             s = cut + 1
         s = min(s, max(0, len(text) - length))
-        inside = {text[x:y].lower() for x, y in spans if x >= s and y <= s + length}
-        score = len(inside) + sum(1 for x, y in spans if x >= s and y <= s + length) * 0.1 - s / 100000
+        # Spans are sorted and do not overlap: those inside [s, s + length)
+        # are a contiguous run from the first starting at s or later.
+        first = bisect_left(starts, s)
+        within = [text[x:y].lower() for x, y in spans[first:bisect_left(starts, s + length)] if y <= s + length]
+        score = len(set(within)) + len(within) * 0.1 - s / 100000
         if score > best_score:
             best, best_score = s, score
     return best

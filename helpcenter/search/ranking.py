@@ -67,6 +67,16 @@ class Ranking:
     max_postings: int = 0
     # Results scoring below this share of the best one are not listed.
     min_relative: float = 0.2
+    # With rerank_top > 1, the first rerank_top results are re-ordered by
+    # score / best score + rerank_coverage × query coverage + rerank_title ×
+    # coverage by the question and aliases alone (search.coverage; the
+    # chatbot's re-ranking, with its weights). Off by default: it raised
+    # ndcg@10 by up to 0.01 on three sets but added about 4 ms to the p99 of
+    # an uncached query at 10,000 entries, which the speed aim cannot afford
+    # (docs/search.md). `helpcenter eval --ranking '{"rerank_top": 10}'`.
+    rerank_top: int = 0
+    rerank_coverage: float = 0.5
+    rerank_title: float = 1.0
 
     def with_(self, **changes) -> "Ranking":
         weights = {**self.weights, **changes.pop("weights", {})}

@@ -24,15 +24,17 @@ from dataclasses import dataclass, replace
 from math import log
 from typing import Any, Iterable
 
+import numpy as np
 from whoosh import query as wq
 
 from ..pagination import Pagination, PageOutOfRange
+from . import coverage as C
 from . import fields as F
 from . import scorer, spelling
 from .analysis import bigrams, fold, is_japanese, words
 from .highlight import make_excerpt
-from .query import (SynonymTable, build, clean, did_you_mean, highlight_terms, normalized_query, parse,
-                    Parsed)
+from .query import (SynonymTable, build, clean, corrections, did_you_mean, highlight_terms, normalized_query,
+                    parse, Parsed)
 from .ranking import DEFAULT, Ranking, Weighting
 from .suggest import suggest, suggest_table  # noqa: F401 (suggest: part of this API)
 
@@ -245,7 +247,62 @@ def rank(gen, parsed: Parsed, category: str | None = None, ranking: Ranking = DE
     if not top:
         return []
     best = top[0][1]
-    return [(d, s) for d, s in top if s >= best * ranking.min_relative]
+    top = [(d, s) for d, s in top if s >= best * ranking.min_relative]
+    if ranking.rerank_top > 1 and len(top) > 1 and (ranking.rerank_coverage or ranking.rerank_title):
+        top = _rerank(gen, parsed, top, ranking, searcher)
+    return top
+
+
+_FULL: C.Groups = ((F.TITLE_WORDS, F.ALIASES_WORDS, F.BODY_WORDS), (F.TITLE_NGRAMS, F.ALIASES_NGRAMS, F.BODY_NGRAMS),
+                   (F.READING,))
+_QUESTION: C.Groups = ((F.TITLE_WORDS, F.ALIASES_WORDS), (F.TITLE_NGRAMS, F.ALIASES_NGRAMS), (F.READING,))
+
+
+def _rerank(gen, parsed: Parsed, top: list[tuple[int, float]], ranking: Ranking, searcher) -> list[tuple[int, float]]:
+    """The first `ranking.rerank_top` results re-ordered by coverage (see
+    Ranking); the scores stay the search engine's."""
+    units = coverage_units(gen, parsed, searcher)
+    if not units:
+        return top
+    head = top[:ranking.rerank_top]
+    docs = np.array([d for d, _ in head], dtype=np.int32)
+    postings = _data(gen).postings(ranking)
+
+    def ids(field: str, term: str) -> np.ndarray:
+        return postings.impacts(searcher, field, term)[0]
+
+    scores = np.array([s for _, s in head])
+    full, question = C.index_coverage(units, docs, (_FULL, _QUESTION), ids)
+    relevance = scores / scores[0] + ranking.rerank_coverage * full + ranking.rerank_title * question
+    order = sorted(range(len(head)), key=lambda i: (-relevance[i], i))
+    return [head[i] for i in order] + top[len(head):]
+
+
+def coverage_units(gen, parsed: Parsed, searcher=None) -> list[C.QueryUnit]:
+    """The query's units for coverage, each with its weight: idf in the index
+    (floor MIN_WEIGHT), a fifth of it for units that do not name a topic; a
+    misspelt Latin word also counts as its corrections."""
+    if parsed.empty:
+        return []
+    searcher = searcher or gen.searcher()
+    lexicon = SearcherLexicon(searcher, _data(gen).df)
+    n_docs = max(1, lexicon.doc_count())
+
+    def df(form: str) -> int:
+        return max(lexicon.doc_frequency(field, form) for field in F.WORD_FIELDS)
+
+    spans = C.topic_spans(parsed.normalized)
+    out = []
+    for u in parsed.units:
+        variants = [C.variant(t) for t in (u.text, *u.alternatives)]
+        for form in sorted(variants[0].forms):
+            if form.isascii() and not df(form):  # a misspelt Latin word: its corrections too
+                variants += [C.variant(c) for c in corrections(form, lexicon)[:2]]
+        weight = max(C.unit_weight(variants, df, n_docs), C.MIN_WEIGHT)
+        if not C.is_topical(u.start, u.text, spans):
+            weight *= C.NON_TOPIC_FACTOR
+        out.append(C.QueryUnit(u.text, weight, tuple(variants)))
+    return out
 
 
 def search(gen, query: str, page: int = 1, per_page: int = 10, category: str | None = None) -> SearchResult:

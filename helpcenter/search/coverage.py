@@ -19,16 +19,21 @@ search parser's compounds, words and synonym phrases) that occur in an entry:
   for a kana-only unit (typed by reading, 「じゅうしょへんこう」) the share of its
   reading bigrams found in the reading of the entry's question and aliases.
 
-Pure functions over term sets; `retrieval` builds the sets from the index.
+Two ways to tell what an entry contains: `DocTerms`, term sets from its text
+(the chatbot, `chat.retrieval`), and `index_coverage`, from the index's own
+posting lists (search re-ranks its first page with it: no text is analysed
+again). Pure functions; the callers supply the index.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from math import log
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Sequence
 
-from ..search.analysis import bigrams, reading_bigrams, words
+import numpy as np
+
+from .analysis import bigrams, reading_bigrams, words
 
 _KANA_ONLY = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff]+$")
 
@@ -173,3 +178,68 @@ def is_topical(start: int, text: str, spans: list[tuple[int, int]]) -> bool:
     end = start + len(text)
     return any(s < end and start < e for s, e in spans) or bool(_LATIN.fullmatch(text))
 
+
+# --- coverage from the index ---------------------------------------------------
+
+# Field groups that stand for an entry's words, bigrams and readings: all of
+# it, or its question and aliases only.
+Groups = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
+
+
+def index_coverage(units: Iterable[QueryUnit], docs: np.ndarray, groups: Sequence[Groups],
+                   postings: Callable[[str, str], np.ndarray]) -> list[np.ndarray]:
+    """Coverage of `units` for each of `docs` (document numbers), once per
+    group of fields, as `coverage()` computes it from an entry's text but
+    with "the entry has this term" read from the index: `postings(field,
+    term)` gives a term's sorted document numbers (the search has just read
+    most of them). The answer's bigrams are those the index keeps (of its
+    longer words)."""
+    units = list(units)
+    total = sum(u.weight for u in units)
+    n = len(docs)
+    if total <= 0 or not n:
+        return [np.zeros(n) for _ in groups]
+    in_field: dict[tuple[str, str], np.ndarray] = {}  # shared by the groups
+    nowhere = np.zeros(n, dtype=bool)
+
+    def field_has(field: str, term: str) -> np.ndarray:
+        mask = in_field.get((field, term))
+        if mask is None:
+            ids = postings(field, term)
+            mask = nowhere
+            if len(ids):
+                at = ids.searchsorted(docs)
+                at[at == len(ids)] = 0
+                mask = ids[at] == docs
+            in_field[(field, term)] = mask
+        return mask
+
+    out = []
+    for group in groups:
+        known: tuple[dict[str, np.ndarray], ...] = ({}, {}, {})  # per kind: term → has it
+
+        def has(kind: int, term: str) -> np.ndarray:
+            got = known[kind].get(term)
+            if got is None:
+                fields = group[kind]
+                got = field_has(fields[0], term)
+                for f in fields[1:]:
+                    got = got | field_has(f, term)
+                known[kind][term] = got
+            return got
+
+        acc = np.zeros(n)
+        for u in units:
+            best = np.zeros(n)
+            for v in u.variants:
+                for kind, terms in enumerate((v.forms, v.grams, v.readings)):
+                    if terms:
+                        best = np.maximum(best, sum(has(kind, t) for t in terms) / len(terms))
+                        if best.min() >= 1.0:  # every entry has it all: nothing can add
+                            break
+                else:
+                    continue
+                break
+            acc += u.weight * best
+        out.append(acc / total)
+    return out
