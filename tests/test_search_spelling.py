@@ -73,5 +73,5 @@ def test_the_web_app_prepares_a_new_generation_in_the_background(app):
         time.sleep(0.05)
     data = service._data(gen)
     assert data._vocabulary is not None and data._vocabulary.by_reading
-    assert suggest_module._tables.get(gen) is not None
+    assert suggest_module.suggest_table.peek(gen) is not None
     assert sum(p._size for p in data._postings.values()) > 0  # the most frequent terms' postings

@@ -8,13 +8,12 @@ use and dropped with the generation.
 from __future__ import annotations
 
 import threading
-import weakref
-from typing import Any
 
 from ..content.model import Wizard
 from ..search import coverage as C
 from ..search import fields as F
 from ..search import service
+from ..search.store import PerGeneration
 from ..wizard import paths
 from .model import Candidate, ContactInfo, Evidence, WizardRef
 from .text import summarize
@@ -34,16 +33,7 @@ class _GenCache:
         self.lock = threading.Lock()
 
 
-_caches: "weakref.WeakKeyDictionary[Any, _GenCache]" = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
-
-
-def _cache(gen) -> _GenCache:
-    c = _caches.get(gen)
-    if c is None:
-        with _lock:
-            c = _caches.setdefault(gen, _GenCache())
-    return c
+_cache = PerGeneration(lambda gen: _GenCache())
 
 
 class IndexKnowledge:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from math import log
@@ -36,6 +35,7 @@ from .highlight import make_excerpt
 from .query import (SynonymTable, build, clean, corrections, did_you_mean, highlight_terms, normalized_query,
                     parse, Parsed)
 from .ranking import DEFAULT, Ranking, Weighting
+from .store import PerGeneration
 from .suggest import suggest, suggest_table  # noqa: F401 (suggest: part of this API)
 
 logger = logging.getLogger(__name__)
@@ -165,19 +165,7 @@ class _GenData:
         return docs
 
 
-_gen_data: "weakref.WeakKeyDictionary[Any, _GenData]" = weakref.WeakKeyDictionary()
-_gen_lock = threading.Lock()
-
-
-def _data(gen) -> _GenData:
-    d = _gen_data.get(gen)
-    if d is None:
-        with _gen_lock:
-            d = _gen_data.get(gen)
-            if d is None:
-                d = _GenData(gen)
-                _gen_data[gen] = d
-    return d
+_data = PerGeneration(_GenData)
 
 
 class SearcherLexicon:

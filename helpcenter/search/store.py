@@ -15,6 +15,7 @@ import json
 import os
 import threading
 import time
+import weakref
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable
@@ -115,6 +116,31 @@ class Generation:
         results = self.searcher().search(q, limit=offset + limit, sortedby=order)
         total = len(results)
         return total, [hit.fields() for hit in results[offset:offset + limit]]
+
+
+class PerGeneration:
+    """Data built once per generation, on first use, and dropped with it (a
+    weak mapping: a retired generation's data goes when the generation does).
+    `make(gen)` runs under this object's lock, so concurrent first uses build
+    it once."""
+
+    def __init__(self, make: Callable[[Generation], Any]):
+        self._make = make
+        self._data: "weakref.WeakKeyDictionary[Generation, Any]" = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def __call__(self, gen: Generation) -> Any:
+        got = self._data.get(gen)
+        if got is None:
+            with self._lock:
+                got = self._data.get(gen)
+                if got is None:
+                    got = self._data[gen] = self._make(gen)
+        return got
+
+    def peek(self, gen: Generation) -> Any:
+        """The data if it has been built, else None (does not build it)."""
+        return self._data.get(gen)
 
 
 class IndexStore:

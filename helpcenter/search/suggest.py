@@ -9,25 +9,20 @@ containing it, then those sharing most of its bigrams (typos, word order).
 """
 from __future__ import annotations
 
-import threading
-import weakref
+import re
 from math import ceil
-from typing import Any
 
 import numpy as np
 
 from . import fields as F
-import re
-
 from .analysis import bigrams, fold
 from .query import clean
+from .store import PerGeneration
 
 SUGGEST_LIMIT = 8
 _CJK_PAIR = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}")
 _ITERATION_MARKS = re.compile(r"[々ゝゞヽヾ]")
 
-_tables: "weakref.WeakKeyDictionary[Any, _SuggestTable]" = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
 
 
 class _SuggestTable:
@@ -53,22 +48,19 @@ class _SuggestTable:
         return np.flatnonzero(counts >= need)
 
 
-def suggest_table(gen) -> _SuggestTable:
-    """(number, title, folded title, folded aliases, their bigrams) of every entry, built once per generation."""
-    table = _tables.get(gen)
-    if table is None:
-        with _lock:
-            table = _tables.get(gen)
-            if table is None:
-                rows = []
-                for doc in gen.searcher().all_stored_fields():
-                    aliases = tuple(fold(a) for a in (doc.get(F.ALIASES) or "").split("\n") if a.strip())
-                    ftitle = fold(doc[F.TITLE])
-                    grams = frozenset(bigrams(ftitle)).union(*(bigrams(a) for a in aliases))
-                    rows.append((int(doc[F.NUMBER]), doc[F.TITLE], ftitle, aliases, grams))
-                rows.sort(key=lambda r: r[0])
-                table = _tables[gen] = _SuggestTable(rows)
-    return table
+def _build_table(gen) -> _SuggestTable:
+    """(number, title, folded title, folded aliases, their bigrams) of every entry."""
+    rows = []
+    for doc in gen.searcher().all_stored_fields():
+        aliases = tuple(fold(a) for a in (doc.get(F.ALIASES) or "").split("\n") if a.strip())
+        ftitle = fold(doc[F.TITLE])
+        grams = frozenset(bigrams(ftitle)).union(*(bigrams(a) for a in aliases))
+        rows.append((int(doc[F.NUMBER]), doc[F.TITLE], ftitle, aliases, grams))
+    rows.sort(key=lambda r: r[0])
+    return _SuggestTable(rows)
+
+
+suggest_table = PerGeneration(_build_table)  # built once per generation (service.prepare builds it early)
 
 
 # A question sharing at least this share of the typed text's bigrams is
