@@ -20,6 +20,8 @@ from click.testing import CliRunner
 
 from helpcenter import create_app
 from helpcenter.publishing import prepare, publish
+from helpcenter.search import indexer, service
+from helpcenter.search.store import Generation
 from support import (CONTENT, ROOT, SMALL_CATEGORIES, SMALL_SITE, app_config, copy_content,  # noqa: F401
                      dedent, faq_text)
 
@@ -29,6 +31,16 @@ def built_index(tmp_path_factory) -> Path:
     inst = tmp_path_factory.mktemp("shared-instance")
     publish(str(CONTENT), str(inst))
     return inst / "index"
+
+
+@pytest.fixture
+def gen(built_index):
+    """The real content's generation, opened for pure search/chat tests (no app);
+    the results cache cleared so that each test sees its own searches."""
+    g = Generation(indexer.current_generation(built_index.parent))
+    service.clear_cache()
+    yield g
+    g.close()
 
 
 @pytest.fixture

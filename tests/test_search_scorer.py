@@ -5,19 +5,11 @@ from pathlib import Path
 import pytest
 from whoosh import query as wq
 
-from helpcenter.search import indexer, scorer, service
+from helpcenter.search import scorer, service
 from helpcenter.search.query import build, parse
 from helpcenter.search.ranking import DEFAULT
-from helpcenter.search.store import Generation
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-def gen(built_index):
-    g = Generation(indexer.current_generation(built_index.parent))
-    yield g
-    g.close()
 
 
 def queries():

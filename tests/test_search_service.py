@@ -13,14 +13,6 @@ NASTY = ["", " ", "\x00\x01", "\ud800\udfff\ud800", "😀" * 300, "a" * 10_000, 
          "１２３４５６７８９０", "ｱｲｳｴｵ", "　", "\u202e\u200b", "%00", "../../etc/passwd"]
 
 
-@pytest.fixture
-def gen(built_index):
-    g = Generation(indexer.current_generation(built_index.parent))
-    service.clear_cache()
-    yield g
-    g.close()
-
-
 def numbers(result):
     return [h.number for h in result.hits]
 

@@ -1,25 +1,14 @@
 """「もしかして」 for Japanese: a run of words the index does not have, read like
 a word of the questions, is respelled (pure functions, then through search)."""
-import pytest
-
-from helpcenter.search import indexer, service
+from helpcenter.search import service
 from helpcenter.search import suggest as suggest_module
 from helpcenter.search.query import parse
-from helpcenter.search.store import Generation
 from helpcenter.search.spelling import build_vocabulary, respell
 
 QUESTIONS = ["住民票の写しはどこで取れますか", "確定申告をした場合、住民税の申告は必要ですか",
              "マイナンバーカードの暗証番号を忘れました", "2段階認証を解除したい\n二段階認証 やめたい"]
 VOCAB = build_vocabulary(QUESTIONS)
 KNOWN_BIGRAMS = {"住民", "民票", "確定", "定申", "申告", "暗証", "証番", "番号", "取り", "深刻"}
-
-
-@pytest.fixture
-def gen(built_index):
-    g = Generation(indexer.current_generation(built_index.parent))
-    service.clear_cache()
-    yield g
-    g.close()
 
 
 def fix(query: str, known_words=()):
