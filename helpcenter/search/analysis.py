@@ -90,19 +90,28 @@ def _has_surrogates(text: str) -> bool:
     return _SURROGATE.search(text) is not None
 
 
-class _Printable(dict):
-    """str.translate table: a non-printable character (control, line break,
-    format) → a space; filled on first sight."""
+class TranslateTable(dict):
+    """A str.translate table filled on first sight: code point → convert(character),
+    bounded by the characters met (at most LIMIT are kept)."""
+
+    LIMIT = 100_000
+
+    def __init__(self, convert):
+        super().__init__()
+        self.convert = convert
 
     def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        out = ch if ch.isprintable() else " "
-        if len(self) < 100_000:
-            self[code] = out
+        out = self.convert(chr(code))
+        self.remember(code, out)
         return out
 
+    def remember(self, code: int, out: str) -> None:
+        if len(self) < self.LIMIT:
+            self[code] = out
 
-_PRINTABLE = _Printable()
+
+# A non-printable character (control, line break, format) → a space.
+_PRINTABLE = TranslateTable(lambda ch: ch if ch.isprintable() else " ")
 
 
 @lru_cache(maxsize=65536)

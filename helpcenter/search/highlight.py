@@ -14,7 +14,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from html import escape
 
-from .analysis import kata_to_hira
+from .analysis import TranslateTable, kata_to_hira
 
 ELLIPSIS = "…"
 
@@ -25,24 +25,24 @@ class Excerpt:
     html: str   # escaped, with <mark> around matched words
 
 
-class _FoldTable(dict):
-    """str.translate table: code point → folded form, filled on first sight
-    (bounded by the characters the answers use)."""
+def _fold_char(ch: str) -> str:
+    return kata_to_hira(unicodedata.normalize("NFKC", ch).lower()) if not ch.isascii() else ch.lower()
+
+
+class _FoldTable(TranslateTable):
+    """str.translate table: code point → folded form, filled on first sight,
+    noting the characters that fold to 0 or 2+ characters (…→...)."""
 
     def __init__(self):
-        super().__init__()
-        self.multi: set[str] = set()  # characters that fold to 0 or 2+ characters (…→...)
+        super().__init__(_fold_char)
+        self.multi: set[str] = set()
 
-    def __missing__(self, code: int) -> str:
-        ch = chr(code)
-        f = kata_to_hira(unicodedata.normalize("NFKC", ch).lower()) if not ch.isascii() else ch.lower()
+    def remember(self, code: int, out: str) -> None:
         # `multi` first: another thread that finds the character in the table
         # must also find it in `multi` (else it would take offsets as unchanged).
-        if len(f) != 1:
-            self.multi.add(ch)
-        if len(self) < 100_000:
-            self[code] = f
-        return f
+        if len(out) != 1:
+            self.multi.add(chr(code))
+        super().remember(code, out)
 
 
 _FOLD = _FoldTable()
