@@ -61,6 +61,6 @@ def test_the_web_app_prepares_a_new_generation_in_the_background(app):
     while any(t.name == "prepare-generation" for t in threading.enumerate()) and time.monotonic() < deadline:
         time.sleep(0.05)
     data = service._data(gen)
-    assert data._vocabulary is not None and data._vocabulary.by_reading
+    assert service.vocabulary.peek(gen) is not None and service.vocabulary.peek(gen).by_reading
     assert suggest_module.suggest_table.peek(gen) is not None
     assert sum(p._size for p in data._postings.values()) > 0  # the most frequent terms' postings

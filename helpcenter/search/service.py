@@ -131,12 +131,10 @@ class _GenData:
     def __init__(self, gen):
         self.synonyms = SynonymTable.from_groups(gen.synonyms)
         self._wizards: list[tuple[Any, set[str], set[str]]] | None = None
-        self._vocabulary: spelling.Vocabulary | None = None
         self._postings: dict[tuple, scorer.Postings] = {}
         self._categories: dict[str, set[int]] = {}
         self.df: dict[tuple[str, str], int] = {}
         self.lock = threading.Lock()
-        self._vocabulary_lock = threading.Lock()
 
     def postings(self, ranking: Ranking) -> scorer.Postings:
         key = (ranking.k1, ranking.b, tuple(sorted(ranking.field_b.items())))
@@ -145,17 +143,6 @@ class _GenData:
             with self.lock:
                 p = self._postings.setdefault(key, scorer.Postings(ranking))
         return p
-
-    def vocabulary(self, gen) -> spelling.Vocabulary:
-        if self._vocabulary is None:
-            # Its own lock: building takes a while (about 1 s at 10,000
-            # entries), and searches must not wait on it for their postings.
-            with self._vocabulary_lock:
-                if self._vocabulary is None:
-                    texts = (doc[F.TITLE] + "\n" + (doc.get(F.ALIASES) or "")
-                             for doc in gen.searcher().all_stored_fields())
-                    self._vocabulary = spelling.build_vocabulary(texts)
-        return self._vocabulary
 
     def category_docs(self, searcher, slug: str) -> set[int]:
         docs = self._categories.get(slug)
@@ -166,6 +153,17 @@ class _GenData:
 
 
 _data = PerGeneration(_GenData)
+
+
+def _build_vocabulary(gen) -> spelling.Vocabulary:
+    return spelling.build_vocabulary(doc[F.TITLE] + "\n" + (doc.get(F.ALIASES) or "")
+                                     for doc in gen.searcher().all_stored_fields())
+
+
+# The spelling vocabulary of the questions and aliases. Its own PerGeneration
+# (and lock): building takes a while (about 1 s at 10,000 entries), and
+# searches must not wait on it for their other per-generation data.
+vocabulary = PerGeneration(_build_vocabulary)
 
 
 class SearcherLexicon:
@@ -212,7 +210,7 @@ def parse_query(gen, query: str) -> Parsed:
     def known_bigram(gram: str) -> bool:
         return any(lexicon.doc_frequency(f, gram) for f in (F.TITLE_NGRAMS, F.ALIASES_NGRAMS, F.BODY_NGRAMS))
 
-    return spelling.respell(parsed, lambda: data.vocabulary(gen), known_word, known_bigram)
+    return spelling.respell(parsed, lambda: vocabulary(gen), known_word, known_bigram)
 
 
 def rank(gen, parsed: Parsed, category: str | None = None, ranking: Ranking = DEFAULT,
@@ -362,7 +360,7 @@ def prepare(gen, ranking: Ranking = DEFAULT) -> None:
     when it opens a new generation."""
     try:
         d = _data(gen)
-        d.vocabulary(gen)
+        vocabulary(gen)
         suggest_table(gen)
         searcher = gen.searcher()
         reader, postings = searcher.reader(), d.postings(ranking)
