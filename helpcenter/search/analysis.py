@@ -62,7 +62,8 @@ def sudachi():
     return tok
 
 
-_ITER = re.compile(r"(.)[々ゝヽ]")
+# A run of iteration marks repeats the character before it (時々々 → 時時時).
+_ITER = re.compile(r"([^々ゝヽ])([々ゝヽ]+)")
 _LONG_MARKS = re.compile(r"(?<=[\u3041-\u30ff])[-‐―－ｰ~〜]")
 # JIS Z 8301: a trailing long vowel of katakana words of 3+ morae is often
 # omitted (サーバ/サーバー, ユーザ/ユーザー). Sudachi's normalised form settles it
@@ -122,7 +123,7 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     if not text.isprintable():
         text = text.translate(_PRINTABLE)
-    text = _ITER.sub(lambda m: m.group(1) * 2, text)
+    text = _ITER.sub(lambda m: m.group(1) * (len(m.group(2)) + 1), text)
     # 〜/~ and the many dashes members type for the long vowel mark after kana.
     text = _LONG_MARKS.sub("ー", text)
     text = _NUM_BEFORE_COUNTER.sub(lambda m: _KANJI_NUM[m.group(1)], text)

@@ -28,7 +28,7 @@ from .codec import Codec
 from .fields import build_schema
 
 # Bump when analysis or fields change, so that `serve` rebuilds stale indexes.
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 CURRENT = "CURRENT"
 KEEP_OLD = 2  # generations kept after a switch, for readers that still hold them
 

@@ -21,7 +21,6 @@ from .store import PerGeneration
 
 SUGGEST_LIMIT = 8
 _CJK_PAIR = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}")
-_ITERATION_MARKS = re.compile(r"[々ゝゞヽヾ]")
 
 
 
@@ -87,8 +86,6 @@ def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
     # character (「smsで」's で), nor a digit a Latin word took (win11で → 「1で」
     # typed): only bigrams of two Japanese characters filter.
     japanese = {g for g in grams if len(g) == 2 and _CJK_PAIR.fullmatch(g)}
-    if _ITERATION_MARKS.search(text):  # 々/ゝ: normalising twice may differ from once
-        japanese = set()
     need = len(japanese)
     if len(grams) >= 2:
         need = min(need, ceil(SUGGEST_OVERLAP * len(grams)) - (len(grams) - len(japanese)))
