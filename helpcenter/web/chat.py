@@ -13,7 +13,6 @@ All decisions are in `helpcenter.chat.policy`.
 """
 from __future__ import annotations
 
-import json
 import math
 
 from flask import Blueprint, current_app, jsonify, render_template, request
@@ -24,7 +23,7 @@ from ..chat.model import Reply, State
 from ..chat.policy import respond
 from ..chat.ratelimit import SlidingWindow, parse
 from ..chat.retrieval import IndexKnowledge
-from . import visitors
+from . import jsonbody, visitors
 from .extensions import csrf, engine, generation
 
 bp = Blueprint("chat", __name__)
@@ -103,15 +102,10 @@ def _error(status: int, error: str, message: str, **headers):
 @bp.route("/api/chat", methods=["POST"])
 @csrf.exempt  # JSON only: a cross-site form cannot send application/json without a preflight
 def api():
-    if request.mimetype != "application/json":
-        return _error(400, "bad_request", "Content-Type must be application/json")
-    raw = request.get_data(cache=False)
     try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return _error(400, "bad_request", "the body is not JSON")
-    if not isinstance(body, dict):
-        return _error(400, "bad_request", "the body must be a JSON object")
+        body = jsonbody.read_object(request)
+    except jsonbody.BadJSON as exc:
+        return _error(400, "bad_request", str(exc))
     if "message" not in body:
         return _error(400, "bad_request", "message is missing")
     try:
