@@ -150,7 +150,16 @@ def report(days: int, rows: int) -> None:
     from .search.store import IndexStore, NoIndex
 
     cfg = _config()
-    engine = dbmod.make_engine(cfg["HELPCENTER_DATABASE_URL"])
+    url = cfg["HELPCENTER_DATABASE_URL"]
+    click.echo(f"Database: {_shown_url(url)}", err=True)
+    engine = dbmod.make_engine(url) if dbmod.exists(url) else None
+    if engine is None or dbmod.current_revision(engine) is None:
+        if engine is not None:
+            engine.dispose()
+        click.echo("No help center database there (nothing has been recorded yet): run this command in the "
+                   "folder where `helpcenter serve` runs, or set HELPCENTER_INSTANCE_DIR or "
+                   "HELPCENTER_DATABASE_URL.", err=True)
+        sys.exit(1)
     dbmod.upgrade(engine, cfg["HELPCENTER_INSTANCE_DIR"])
     store = IndexStore(cfg["HELPCENTER_INSTANCE_DIR"])
     try:
@@ -168,6 +177,16 @@ def report(days: int, rows: int) -> None:
     finally:
         store.close()
         engine.dispose()
+
+
+def _shown_url(url: str) -> str:
+    """The database URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - an unparsable URL is shown as the setting's name only
+        return "HELPCENTER_DATABASE_URL (not a valid URL)"
 
 
 @main.command("wizard-map")

@@ -137,6 +137,22 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 
 
+def exists(url: str) -> bool:
+    """Whether the database is there, without creating it: the SQLite file
+    exists, or the server accepts a connection."""
+    if url.startswith("sqlite:///"):
+        return Path(url[len("sqlite:///"):]).is_file()
+    try:
+        engine = create_engine(url)
+        try:
+            with engine.connect():
+                return True
+        finally:
+            engine.dispose()
+    except Exception:  # noqa: BLE001 - any driver's refusal means "not there"
+        return False
+
+
 def insert_ignore(engine: Engine, table: Table):
     """INSERT … ON CONFLICT DO NOTHING for this engine's dialect."""
     if engine.dialect.name == "postgresql":

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import sqlalchemy
 from sqlalchemy import func, select
 
 from helpcenter import db
@@ -231,6 +232,45 @@ def test_report_prints_the_key_tables(runner, cli_env):
         assert heading in out
     assert "直近7日間" in out and "ふっかつのじゅもん" in out and "ポイント失効" in out
     assert "検索結果0件の割合" in out and "100.0%" in out
+
+
+def test_report_names_the_database_it_reads(runner, cli_env, db_url):
+    from sqlalchemy.engine import make_url
+
+    result = runner.invoke(main, ["report", "--days", "7"])
+    assert result.exit_code == 0, result.output
+    shown = make_url(db_url).render_as_string(hide_password=True)
+    assert f"Database: {shown}" in result.stderr
+    if make_url(db_url).password:
+        assert make_url(db_url).password not in result.output
+
+
+def test_report_outside_a_project_refuses_and_creates_no_database(runner, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("HELPCENTER_INSTANCE_DIR", raising=False)
+    monkeypatch.delenv("HELPCENTER_DATABASE_URL", raising=False)
+    result = runner.invoke(main, ["report"])
+    assert result.exit_code == 1
+    expected = tmp_path / "instance" / "helpcenter.sqlite3"
+    assert f"Database: sqlite:///{expected}" in result.stderr
+    assert "No help center database there" in result.stderr
+    assert "■ 概要" not in result.output
+    assert not (tmp_path / "instance").exists()
+
+
+def test_report_refuses_an_empty_database_that_was_never_migrated(runner, tmp_path, monkeypatch):
+    empty = tmp_path / "empty.sqlite3"
+    empty.touch()
+    monkeypatch.setenv("HELPCENTER_INSTANCE_DIR", str(tmp_path / "instance"))
+    monkeypatch.setenv("HELPCENTER_DATABASE_URL", f"sqlite:///{empty}")
+    result = runner.invoke(main, ["report"])
+    assert result.exit_code == 1
+    assert "No help center database there" in result.stderr
+    engine = db.make_engine(f"sqlite:///{empty}")
+    try:
+        assert sqlalchemy.inspect(engine).get_table_names() == []
+    finally:
+        engine.dispose()
 
 
 def test_report_refuses_a_bad_period(runner, cli_env):
