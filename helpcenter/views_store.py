@@ -1,11 +1,17 @@
-"""FAQ view counts: recording (deduplicated) and the most viewed ranking."""
+"""FAQ view counts: recording (deduplicated) and the most viewed ranking.
+
+Counting a view is never worth failing a page: a database error while
+recording is logged and the page is served (the page cache calls this outside
+Flask, where nothing else would catch it)."""
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from .db import faq_view, insert_ignore
 
@@ -26,20 +32,30 @@ class _Seen:
             self.keys.add(key)
             return True
 
+    def forget(self, key: tuple) -> None:
+        with self.lock:
+            self.keys.discard(key)
+
 
 _seen = _Seen()
+log = logging.getLogger(__name__)
 
 
 def record_view(engine: Engine, number: int, visitor: str, day: date) -> None:
     """Count one view; the same visitor's further views that day count once
     (by the unique constraint across processes, and without a write at all when
     this process has already stored it)."""
-    if not _seen.first_time((id(engine), visitor, number), day):
+    key = (id(engine), visitor, number)
+    if not _seen.first_time(key, day):
         return
     stmt = insert_ignore(engine, faq_view).values(day=day, visitor=visitor, number=number,
                                                   created_at=datetime.now(timezone.utc))
-    with engine.begin() as conn:
-        conn.execute(stmt)
+    try:
+        with engine.begin() as conn:
+            conn.execute(stmt)
+    except SQLAlchemyError:
+        _seen.forget(key)  # not stored: the visitor's next view tries again
+        log.exception("could not record a view of FAQ %s", number)
 
 
 def most_viewed(engine: Engine, today: date, days: int = 30, limit: int = 10) -> list[tuple[int, int]]:

@@ -136,3 +136,22 @@ def test_a_returning_members_token_is_reused_and_still_valid(cached_app):
 
         session["csrf_token"] = raw
         validate_csrf(tokens.pop())
+
+
+def test_a_database_failure_never_fails_a_cached_or_uncached_page(cached_app, caplog):
+    from sqlalchemy import text
+
+    engine = cached_app.extensions["helpcenter.db"]
+    c = cached_app.test_client()
+    with engine.begin() as conn:  # a broken database: the table the views go to is gone
+        conn.execute(text("ALTER TABLE faq_view RENAME TO faq_view_away"))
+    first = c.get("/faq/3821", headers=UA)   # miss: Flask records the view
+    second = c.get("/faq/3821", headers=UA)  # hit: the cache records it, outside Flask
+    home = c.get("/", headers=UA)            # the most viewed panel cannot be read
+    assert (first.status_code, second.status_code, home.status_code) == (200, 200, 200)
+    assert cache(cached_app).hits == 1
+    assert "could not record a view of FAQ 3821" in caplog.text
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE faq_view_away RENAME TO faq_view"))
+    c.get("/faq/3821", headers=UA)  # the database is back: the view that failed is counted now
+    assert views_store.most_viewed(engine, visitors.today()) == [(3821, 1)]

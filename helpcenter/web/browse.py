@@ -1,7 +1,10 @@
 """Browsing: home, category pages and FAQ pages, all read from the index."""
 from __future__ import annotations
 
+import logging
+
 from flask import Blueprint, current_app, render_template, request
+from sqlalchemy.exc import SQLAlchemyError
 
 from .. import views_store
 from ..analytics import events
@@ -12,11 +15,16 @@ from .extensions import engine, generation
 from .views_common import not_found
 
 bp = Blueprint("browse", __name__)
+log = logging.getLogger(__name__)
 
 
 def popular_faqs(gen, limit: int = 10) -> list[dict]:
-    ranked = views_store.most_viewed(engine(), visitors.today(),
-                                     current_app.config["HELPCENTER_POPULAR_DAYS"], limit)
+    try:
+        ranked = views_store.most_viewed(engine(), visitors.today(),
+                                         current_app.config["HELPCENTER_POPULAR_DAYS"], limit)
+    except SQLAlchemyError:  # the ranking is a panel: a database hiccup must not fail the page
+        log.exception("could not read the most viewed FAQs")
+        return []
     return gen.faqs(n for n, _ in ranked)
 
 
