@@ -163,9 +163,10 @@ def report(days: int, rows: int) -> None:
     dbmod.upgrade(engine, cfg["HELPCENTER_INSTANCE_DIR"])
     store = IndexStore(cfg["HELPCENTER_INSTANCE_DIR"])
     try:
-        labels = reports.Labels.from_generation(store.current())
+        gen = store.current()
+        labels = reports.Labels.from_generation(gen)
     except NoIndex:
-        labels = reports.Labels()  # numbers without titles until `helpcenter index` has run
+        gen, labels = None, reports.Labels()  # numbers without titles until `helpcenter index` has run
     period = reports.Period.ending_now(days)
     names = ("overview", "queries", "zero_results", "no_clicks", "least_helpful", "wizard_summary",
              "chat_replies", "chat_fallbacks")
@@ -174,6 +175,9 @@ def report(days: int, rows: int) -> None:
             if i:
                 click.echo()
             click.echo(reports.to_text(reports.build(name, engine, period, labels), max_rows=rows))
+        if gen is not None:
+            click.echo()
+            click.echo(_review_summary(gen, cfg["HELPCENTER_REVIEW_DAYS"]))
     finally:
         store.close()
         engine.dispose()
@@ -187,6 +191,16 @@ def _shown_url(url: str) -> str:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - an unparsable URL is shown as the setting's name only
         return "HELPCENTER_DATABASE_URL (not a valid URL)"
+
+
+def _review_summary(gen, days: int) -> str:
+    from datetime import datetime, timezone
+
+    from .editorial import review, stored
+
+    due = review.due(stored.entries(gen), datetime.now(timezone.utc), days)
+    return (f"■ 確認が必要なFAQ: {len(due)}件（{days}日以上、確認も更新もされていないもの。"
+            "一覧は管理画面の「確認が必要なFAQ」）")
 
 
 @main.command("wizard-map")

@@ -44,6 +44,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CHAT_RATE_LIMIT", "20/60", "Chat messages allowed per client: COUNT/SECONDS.", str),
     Setting("LOGIN_RATE_LIMIT", "5/300", "Failed admin logins allowed per client: COUNT/SECONDS.", str),
     Setting("SESSION_HOURS", 8, "Lifetime of an editor's login session, in hours.", int),
+    Setting("REVIEW_DAYS", 180, "An FAQ entry neither reviewed (front matter `reviewed`) nor updated for "
+            "this many days is listed for review on the dashboard and counted by `helpcenter report`.", int),
     Setting("RETENTION_DAYS", 180, "Default age after which `helpcenter db purge` deletes events.", int),
     Setting("SECURE_COOKIES", False, "Mark cookies Secure (set when served over HTTPS).", _bool),
     Setting("PROXY_HOPS", 0, "Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host "

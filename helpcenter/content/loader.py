@@ -8,7 +8,7 @@ content; a `Content` is returned only when there are no problems.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -17,7 +17,7 @@ from .model import (JST, Category, Contact, Content, Faq, Flow, Node, Option, Ou
                     Problem, Site, Wizard)
 
 FAQ_FIELDS_REQUIRED = ("number", "title", "categories", "published", "updated")
-FAQ_FIELDS_OPTIONAL = ("aliases", "related")
+FAQ_FIELDS_OPTIONAL = ("aliases", "related", "reviewed")
 FAQ_LINK = re.compile(r"\]\(\s*/faq/([^)\s]*)\s*\)")
 FLOW_LINK = re.compile(r"\]\(\s*flow:([^)\s]*)\s*\)")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -357,6 +357,7 @@ def _load_faq(path: Path, root: Path, problems: list[Problem],
     if dates.get("published") and dates.get("updated") and dates["updated"] < dates["published"]:
         report("updated", f"is before published ({data['updated']} < {data['published']})")
         ok = False
+    reviewed = _reviewed(data, dates, report)
     aliases = _str_list(data.get("aliases"), report, "aliases")
     related = _int_list(data.get("related"), report, "related")
     if not body.strip():
@@ -376,11 +377,30 @@ def _load_faq(path: Path, root: Path, problems: list[Problem],
     placeholder = datetime(1970, 1, 1, tzinfo=JST)
     faq = Faq(number=number, title=title or "", categories=categories,
               published=dates.get("published") or placeholder, updated=dates.get("updated") or placeholder,
-              body=body.strip("\n"), aliases=aliases, related=related, source=rel)
+              body=body.strip("\n"), aliases=aliases, related=related, source=rel, reviewed=reviewed)
     report.body_line = first + head.count("\n") + 1  # type: ignore[attr-defined]
     if not lenient:
         valid = ok and title is not None and bool(categories) and None not in dates.values()
     return faq, report, valid
+
+
+def _reviewed(data: dict, dates: dict, report: _Report) -> datetime | None:
+    """The optional `reviewed` date: a date (time optional), not before
+    `published` and not in the future (a mistyped year would hide the entry
+    from the review list for decades)."""
+    raw = data.get("reviewed")
+    if raw in (None, ""):
+        return None
+    reviewed = parse_datetime(raw)
+    if reviewed is None:
+        report("reviewed", f"not a date: {raw!r} (write 2024-05-01)")
+    elif dates.get("published") and reviewed.astimezone(JST).date() < dates["published"].astimezone(JST).date():
+        report("reviewed", f"is before published ({raw} < {data['published']})")
+    elif reviewed > datetime.now(JST) + timedelta(days=1):
+        report("reviewed", f"is in the future: {raw}")
+    else:
+        return reviewed
+    return None
 
 
 _LOOSE_FIELD = re.compile(r"^([A-Za-z_]+)\s*:\s*(.*?)\s*$")

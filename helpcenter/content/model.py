@@ -79,6 +79,7 @@ class Faq:
     aliases: tuple[str, ...] = ()
     related: tuple[int, ...] = ()
     source: str = ""
+    reviewed: datetime | None = None  # when an editor last confirmed the answer is still right
 
     @property
     def url(self) -> str:

@@ -19,6 +19,7 @@ from flask import (Blueprint, Response, abort, current_app, redirect, render_tem
                    url_for)
 
 from ..analytics import charts, logins, reports
+from ..editorial import review, stored
 from ..search.store import NoIndex
 from .extensions import engine, generation
 from .views_common import safe_next
@@ -33,6 +34,7 @@ PAGES = (  # endpoint, navigation label
     ("admin.feedback", "回答の評価"),
     ("admin.wizards", "診断ツール"),
     ("admin.chat", "チャット"),
+    ("admin.review_page", "確認が必要なFAQ"),
 )
 
 
@@ -200,6 +202,21 @@ def chat():
     return _page("admin/tables.html", ("chat_replies", "chat_fallbacks"), heading="チャット")
 
 
+def _review_table() -> reports.Table:
+    try:
+        entries = stored.entries(generation())
+    except NoIndex:
+        entries = []
+    return review.table(entries, datetime.now(timezone.utc), current_app.config["HELPCENTER_REVIEW_DAYS"])
+
+
+@bp.route("/review")
+def review_page():
+    return render_template("admin/tables.html", period=_period(), periods=reports.PERIODS, pages=PAGES,
+                           tables={"review": _review_table()}, heading="確認が必要なFAQ", no_period=True,
+                           empty_text="確認が必要なFAQはありません。")
+
+
 @bp.route("/<path:rest>")
 def unknown(rest: str):
     # reached only after the login check, so unknown /admin URLs reveal nothing either
@@ -208,10 +225,13 @@ def unknown(rest: str):
 
 @bp.route("/<name>.csv")
 def export(name: str):
-    if name not in reports.TABLES:
-        abort(404)
     period = _period()
-    table = reports.build(name, engine(), period, _labels())
+    if name == "review":
+        table = _review_table()
+    elif name in reports.TABLES:
+        table = reports.build(name, engine(), period, _labels())
+    else:
+        abort(404)
     filename = f"helpcenter-{name}-{period.today:%Y%m%d}-{period.days}d.csv"
     return Response(reports.to_csv(table).encode("utf-8"), 200, {
         "Content-Type": "text/csv; charset=utf-8",

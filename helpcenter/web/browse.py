@@ -8,6 +8,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from .. import views_store
 from ..analytics import events
+from ..editorial import stored
 from ..pagination import PageOutOfRange, Pagination, parse_page
 from . import visitors
 from .pagecache import mark_cacheable
@@ -72,4 +73,5 @@ def faq(number: str):
     related = gen.faqs(int(n) for n in doc["related"].split(",") if n)
     mark_cacheable(view_number=int(doc["number"]))
     primary = gen.categories[doc["category_list"].split(",")[0]]
-    return render_template("faq.html", faq=doc, related=related, primary=primary)
+    return render_template("faq.html", faq=doc, related=related, primary=primary,
+                           reviewed=stored.reviewed(gen, int(doc["number"])))

@@ -1,0 +1,40 @@
+"""The one place that reads editors' data back from a published index
+generation: every entry with its dates, and the per-entry data that
+`search.documents.snapshot` keeps beside the index (`reviewed`, `history`).
+
+Only `Generation.newest` and `Generation.snapshot` are used, so a change in the
+search layer is adapted here alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+
+@dataclass(frozen=True)
+class EntryDates:
+    number: int
+    title: str
+    published: datetime
+    updated: datetime
+    reviewed: datetime | None
+
+
+def _dt(epoch: Any) -> datetime | None:
+    if isinstance(epoch, (int, float)) and not isinstance(epoch, bool):
+        return datetime.fromtimestamp(epoch, timezone.utc)
+    return None
+
+
+def reviewed(gen: Any, number: int) -> datetime | None:
+    return _dt(gen.snapshot.get("reviewed", {}).get(str(number)))
+
+
+def entries(gen: Any) -> list[EntryDates]:
+    """Every published entry with its dates (newest update first)."""
+    total, _ = gen.newest(None, 0, 1)
+    _, docs = gen.newest(None, 0, max(total, 1))
+    marks = gen.snapshot.get("reviewed", {})
+    return [EntryDates(int(d["number"]), d["title"], _dt(d["published"]), _dt(d["updated"]),
+                       _dt(marks.get(str(d["number"])))) for d in docs]
