@@ -48,6 +48,9 @@ SETTINGS: tuple[Setting, ...] = (
             "this many days is listed for review on the dashboard and counted by `helpcenter report`.", int),
     Setting("RETENTION_DAYS", 180, "Default age after which `helpcenter db purge` deletes events.", int),
     Setting("SECURE_COOKIES", False, "Mark cookies Secure (set when served over HTTPS).", _bool),
+    Setting("FRAME_ANCESTORS", "", "Sites allowed to show the pages in a frame (the chat widget on "
+            "another site), as origins separated by spaces: https://www.example.jp. Empty: no framing at all.",
+            str),
     Setting("PROXY_HOPS", 0, "Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host "
             "headers are trusted (0: none, the default; 1 behind one nginx). Rate limits and visitor "
             "counts then see the member's address instead of the proxy's.", int),

@@ -10,7 +10,8 @@ request is still done on a hit:
 * an FAQ view is counted (bots excluded, deduplicated as in browse.faq);
 * a CSRF token (the feedback form) is signed for this visitor's session: the
   cached body holds a placeholder, filled in exactly as Flask-WTF's
-  generate_csrf() would, creating the session cookie when there is none.
+  generate_csrf() would, creating the session cookie when there is none;
+* the security headers (helpcenter.web.security) are set exactly as Flask sets them.
 
 Entries are keyed by path, `page` parameter, text size and index generation,
 so publishing new content or switching size never serves a stale page; the
@@ -32,7 +33,7 @@ from itsdangerous import URLSafeTimedSerializer
 from werkzeug.http import dump_cookie, parse_cookie
 
 from .. import views_store
-from . import visitors
+from . import security, visitors
 
 CSRF_PLACEHOLDER = "__hc_csrf_token__"
 _CACHEABLE_QUERY = re.compile(r"^(page=\d{1,6})?$")
@@ -115,7 +116,7 @@ class PageCache:
             if entry.view is not None:
                 views_store.record_view(self.app.extensions["helpcenter.db"], entry.view, vid, day)
         headers.append(("Content-Length", str(len(body))))
-        start_response("200 OK", headers)
+        start_response("200 OK", security.apply(headers, self.app.extensions[security.KEY]))
         return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
     def _csrf_token(self, environ) -> tuple[str, str | None]:

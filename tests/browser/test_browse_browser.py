@@ -10,7 +10,7 @@ def test_text_size_switch_persists_across_pages_and_reloads(page, live_server):
     page.goto(live_server + "/")
     assert page.locator("html").get_attribute("class") == "fs-M"
     page.get_by_role("button", name="文字サイズ 大（L）").click()
-    page.wait_for_function("document.documentElement.classList.contains('fs-L')")
+    page.wait_for_function("() => document.documentElement.classList.contains('fs-L')")
     assert page.get_by_role("button", name="文字サイズ 大（L）").get_attribute("aria-pressed") == "true"
     assert page.get_by_role("button", name="文字サイズ 中（M）").get_attribute("aria-pressed") == "false"
     big = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
@@ -19,7 +19,7 @@ def test_text_size_switch_persists_across_pages_and_reloads(page, live_server):
     page.goto(live_server + "/faq/3816")
     assert "fs-L" in page.locator("html").get_attribute("class")
     page.get_by_role("button", name="文字サイズ 小（S）").click()
-    page.wait_for_function("document.documentElement.classList.contains('fs-S')")
+    page.wait_for_function("() => document.documentElement.classList.contains('fs-S')")
     small = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h1')).fontSize)")
     assert small < big
 

@@ -62,7 +62,7 @@ def test_widget_answer_link_and_buttons(page, live_server):
     reply = ask(page, panel, "パスワードを忘れてしまいました", 1)
     assert "解決しましたか？" in reply.inner_text()
     reply.get_by_role("button", name="はい").click()
-    page.wait_for_function("document.querySelectorAll('#chat-panel .chat-log .chat-bot').length > 2")
+    page.wait_for_function("() => document.querySelectorAll('#chat-panel .chat-log .chat-bot').length > 2")
     assert "よかった" in panel.locator(".chat-bot").last.inner_text()
     # user text is shown as text, never as markup
     ask(page, panel, "<img src=x onerror=window.pwned=1>", 3)
