@@ -185,3 +185,45 @@ def test_categories_keep_the_file_order_parents_before_children():
     assert list(content.categories)[:4] == ["two-factor", "two-factor/change", "two-factor/glossary",
                                             "two-factor/other"]
     assert [c.slug for c in content.top_categories()] == ["two-factor", "login", "profile", "app", "contact"]
+
+
+def alias_bomb(levels: int) -> str:
+    """The "billion laughs": each level lists the one before nine times."""
+    rows = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, levels + 1):
+        rows.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
+    return "\n".join(rows) + "\n"
+
+
+def test_yaml_aliases_are_refused_with_file_and_line(small_content):
+    write(small_content, "3.md", faq_text(3, extra="x: &t テキスト\naliases: [*t]\n"))
+    (small_content / "synonyms.yaml").write_text("- &g [スマホ, 携帯]\n- *g\n", encoding="utf-8")
+    found = problems_of(small_content)
+    assert "content/faq/3.md:8: YAML aliases (*t) are not allowed in content: write the value out in full" in found
+    assert "content/synonyms.yaml:2: YAML aliases (*g) are not allowed in content: write the value out in full" \
+        in found
+
+
+def test_merge_keys_are_aliases_too(small_content):
+    (small_content / "site.yaml").write_text("base: &b {name: x}\nother:\n  <<: *b\n", encoding="utf-8")
+    assert any(p.startswith("content/site.yaml:3: YAML aliases (*b)") for p in problems_of(small_content))
+
+
+def test_alias_bomb_is_refused_at_once_by_check_and_index(small_content, tmp_path):
+    import os
+    import subprocess
+    import sys
+    import time
+
+    bomb = alias_bomb(9)  # 9**10 strings once expanded: never finished before
+    assert len(bomb) < 700
+    (small_content / "categories.yaml").write_text(bomb, encoding="utf-8")
+    env = dict(os.environ, HELPCENTER_INSTANCE_DIR=str(tmp_path / "inst"))
+    for command in ("check", "index"):
+        started = time.monotonic()
+        result = subprocess.run([sys.executable, "-m", "helpcenter.cli", command, "--content", str(small_content)],
+                                capture_output=True, text=True, timeout=60, env=env)
+        assert time.monotonic() - started < 30
+        assert result.returncode == 1
+        assert "content/categories.yaml:2: YAML aliases (*a0) are not allowed" in result.stdout + result.stderr
+        assert "Traceback" not in result.stdout + result.stderr
