@@ -107,6 +107,100 @@ def db_upgrade() -> None:
     click.echo(f"Database at revision {dbmod.current_revision(engine)}")
 
 
+@main.group()
+def editors() -> None:
+    """Editors' accounts for the dashboard /admin/ (name and password)."""
+
+
+def _accounts_engine():
+    from . import db as dbmod
+
+    cfg = _config()
+    engine = dbmod.make_engine(cfg["HELPCENTER_DATABASE_URL"])
+    dbmod.upgrade(engine, cfg["HELPCENTER_INSTANCE_DIR"])
+    return engine
+
+
+def _new_password(ctx, param, value):  # noqa: ANN001
+    from .accounts.editors import AccountError, check_password
+
+    try:
+        return check_password(value)
+    except AccountError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+_password_option = click.option("--password", prompt="パスワード", hide_input=True, confirmation_prompt="もう一度",
+                                callback=_new_password,
+                                help="The password (prompted for, hidden, when not given; at least 10 characters).")
+
+
+@editors.command("add")
+@click.argument("name")
+@_password_option
+def editors_add(name: str, password: str) -> None:
+    """Create the account NAME (asks for its password; stored as a scrypt hash)."""
+    from .accounts import editors as accounts
+
+    engine = _accounts_engine()
+    try:
+        created = accounts.add(engine, name, password)
+    except accounts.AccountError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+    finally:
+        engine.dispose()
+    click.echo(f"編集者 {created} を登録しました。/admin/login から名前とパスワードでログインできます。")
+
+
+@editors.command("passwd")
+@click.argument("name")
+@_password_option
+def editors_passwd(name: str, password: str) -> None:
+    """Set a new password for NAME."""
+    from .accounts import editors as accounts
+
+    engine = _accounts_engine()
+    try:
+        changed = accounts.set_password(engine, name, password)
+    finally:
+        engine.dispose()
+    if not changed:
+        click.echo(f"編集者 {name} は登録されていません。", err=True)
+        sys.exit(1)
+    click.echo(f"編集者 {accounts.normalize_name(name)} のパスワードを変更しました。")
+
+
+@editors.command("remove")
+@click.argument("name")
+def editors_remove(name: str) -> None:
+    """Delete the account NAME (its open sessions end at once)."""
+    from .accounts import editors as accounts
+
+    engine = _accounts_engine()
+    try:
+        removed = accounts.remove(engine, name)
+    finally:
+        engine.dispose()
+    if not removed:
+        click.echo(f"編集者 {name} は登録されていません。", err=True)
+        sys.exit(1)
+    click.echo(f"編集者 {accounts.normalize_name(name)} を削除しました。")
+
+
+@editors.command("list")
+def editors_list() -> None:
+    """The registered editors' names."""
+    from .accounts import editors as accounts
+
+    engine = _accounts_engine()
+    try:
+        for name in accounts.names(engine):
+            click.echo(name)
+    finally:
+        engine.dispose()
+
+
 def _older_than(ctx, param, value):  # noqa: ANN001
     from .analytics.retention import parse_age
 

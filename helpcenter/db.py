@@ -117,6 +117,27 @@ login_failure = Table(
     Index("ix_login_failure_client_created", "client", "created_at"),
 )
 
+# Editors' accounts (helpcenter.accounts): a name and a werkzeug scrypt hash.
+editor = Table(
+    "editor", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(64), nullable=False, unique=True),
+    Column("password_hash", String(256), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# What editors did on the dashboard: login, logout, export (helpcenter.accounts.audit).
+audit_log = Table(
+    "audit_log", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False),  # Japan date, for `db purge` like the events
+    Column("editor", String(64), nullable=False),
+    Column("action", String(20), nullable=False),
+    Column("detail", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_audit_log_created", "created_at"),
+)
+
 EVENT_TABLES = (faq_view, search_event, search_click, wizard_event, chat_event, feedback)
 
 

@@ -34,7 +34,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Use postgresql+psycopg://user:pw@host/db when several processes or machines share data."),
     Setting("SECRET_KEY", "", "Signs sessions, CSRF tokens and chat state. Empty: a random key kept in "
             "<INSTANCE_DIR>/secret_key (set it explicitly when several machines serve)."),
-    Setting("ADMIN_PASSWORD", "", "Password of the editors' dashboard /admin/. Empty disables the login."),
+    Setting("ADMIN_PASSWORD", "", "Shared password of the editors' dashboard /admin/ (log in with an empty name); a "
+            "bootstrap beside the accounts of `helpcenter editors add`. Empty, and no account: the dashboard is disabled."),
     Setting("PAGE_SIZE", 10, "Entries per page on category and search pages.", int),
     Setting("POPULAR_DAYS", 30, "Window in days for 「閲覧の多いよくあるご質問」.", int),
     Setting("INDEX_CHECK_SECONDS", 1.0, "How often a worker checks whether a new index was published.", float),

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 
-from ..db import EVENT_TABLES, login_failure
+from ..db import EVENT_TABLES, audit_log, login_failure
 
 _AGE = re.compile(r"^\s*(\d{1,5})\s*d?\s*$", re.I)
 
@@ -31,6 +31,8 @@ def purge(engine: Engine, older_than_days: int, today: date) -> dict[str, int]:
     with engine.begin() as conn:
         for table in EVENT_TABLES:
             deleted[table.name] = conn.execute(delete(table).where(table.c.day < cutoff)).rowcount
+        # the editors' audit log is kept as long as the events it sits beside
+        deleted[audit_log.name] = conn.execute(delete(audit_log).where(audit_log.c.day < cutoff)).rowcount
         stale = datetime.now(timezone.utc) - timedelta(days=1)
         deleted[login_failure.name] = conn.execute(
             delete(login_failure).where(login_failure.c.created_at < stale)).rowcount

@@ -1,7 +1,10 @@
 """The editors' dashboard under /admin: login, report pages and CSV exports.
 
-Thin views over helpcenter.analytics.reports. One shared password
-(HELPCENTER_ADMIN_PASSWORD; empty disables the dashboard). A login lasts
+Thin views over helpcenter.analytics.reports. Editors log in
+with their name and password (accounts made with `helpcenter editors add`);
+HELPCENTER_ADMIN_PASSWORD with an empty name still works, as a bootstrap. With
+neither an account nor that password the dashboard is disabled. Logins,
+logouts and exports go to the audit log. A login lasts
 SESSION_HOURS from the moment of logging in, however active the editor is.
 Failed logins are counted in the database per salted client hash, so
 LOGIN_RATE_LIMIT holds across workers and machines. Without a login every page
@@ -18,6 +21,7 @@ from datetime import datetime, timedelta, timezone
 from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request, session,
                    url_for)
 
+from ..accounts import audit, editors
 from ..analytics import charts, logins, reports
 from ..editorial import review, stored
 from ..search.store import NoIndex
@@ -27,6 +31,7 @@ from .views_common import safe_next
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 SESSION_KEY = "admin_since"
+EDITOR_KEY = "admin_editor"
 DEFAULT_DAYS = 30
 PAGES = (  # endpoint, navigation label
     ("admin.overview", "概要"),
@@ -35,6 +40,7 @@ PAGES = (  # endpoint, navigation label
     ("admin.wizards", "診断ツール"),
     ("admin.chat", "チャット"),
     ("admin.review_page", "確認が必要なFAQ"),
+    ("admin.audit_page", "操作履歴"),
 )
 
 
@@ -47,11 +53,25 @@ def _configure(state) -> None:
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
 
 
+def _enabled() -> bool:
+    return bool(current_app.config["HELPCENTER_ADMIN_PASSWORD"]) or editors.any_exist(engine())
+
+
+def _editor() -> str | None:
+    """The logged-in editor's name, or None. A removed account or a withdrawn
+    bootstrap password ends its sessions at once."""
+    since, name = session.get(SESSION_KEY), session.get(EDITOR_KEY)
+    if not isinstance(since, (int, float)) or not isinstance(name, str):
+        return None
+    if not 0 <= time.time() - since < current_app.config["HELPCENTER_SESSION_HOURS"] * 3600:
+        return None
+    if name == editors.BOOTSTRAP:
+        return name if current_app.config["HELPCENTER_ADMIN_PASSWORD"] else None
+    return name if editors.exists(engine(), name) else None
+
+
 def _logged_in() -> bool:
-    since = session.get(SESSION_KEY)
-    if not isinstance(since, (int, float)) or not current_app.config["HELPCENTER_ADMIN_PASSWORD"]:
-        return False
-    return 0 <= time.time() - since < current_app.config["HELPCENTER_SESSION_HOURS"] * 3600
+    return _editor() is not None
 
 
 @bp.before_request
@@ -61,6 +81,7 @@ def _require_login():
     if _logged_in():
         return None
     session.pop(SESSION_KEY, None)
+    session.pop(EDITOR_KEY, None)
     if request.path.endswith(".csv"):
         return Response("ログインが必要です。/admin/login からログインしてください。\n", 401,
                         {"Content-Type": "text/plain; charset=utf-8"})
@@ -93,13 +114,13 @@ def _limit() -> tuple[int, int]:
 
 def _login_page(error: str | None = None, code: int = 200, **extra):
     return render_template("admin/login.html", error=error,
-                           enabled=bool(current_app.config["HELPCENTER_ADMIN_PASSWORD"]),
+                           enabled=_enabled(),
                            next=safe_next(request.values.get("next"), url_for("admin.overview")), **extra), code
 
 
 @bp.route("/login", methods=["GET"])
 def login():
-    if not current_app.config["HELPCENTER_ADMIN_PASSWORD"]:
+    if not _enabled():
         return _login_page(code=403)
     if _logged_in():
         return redirect(url_for("admin.overview"), code=303)
@@ -108,8 +129,7 @@ def login():
 
 @bp.route("/login", methods=["POST"])
 def login_post():
-    expected = current_app.config["HELPCENTER_ADMIN_PASSWORD"]
-    if not expected:
+    if not _enabled():
         return _login_page(code=403)
     client, (count, seconds) = _client(), _limit()
     eng = engine()
@@ -120,22 +140,37 @@ def login_post():
         body, code = _login_page(
             f"ログインに続けて失敗したため、しばらくログインできません。約{minutes}分後にもう一度お試しください。", 429)
         return body, code, {"Retry-After": str(max(1, math.ceil(wait)))}
-    password = request.form.get("password", "")
-    if not hmac.compare_digest(password.encode("utf-8", "replace"), expected.encode("utf-8")):
+    who = _check_credentials(request.form.get("name", ""), request.form.get("password", ""))
+    if who is None:
         logins.record_failure(eng, client)
-        return _login_page("パスワードが違います。", 401)
+        return _login_page("名前またはパスワードが違います。", 401)
     logins.clear_failures(eng, client)
     session.clear()  # a fresh session: nothing carried over from before the login
     session.permanent = True
     session[SESSION_KEY] = time.time()
+    session[EDITOR_KEY] = who
+    audit.record(eng, who, "login")
     target = safe_next(request.form.get("next"), url_for("admin.overview"))
     if not target.startswith("/admin/") or target.startswith("/admin/login"):
         target = url_for("admin.overview")
     return redirect(target, code=303)
 
 
+def _check_credentials(name: str, password: str) -> str | None:
+    """The editor's name; an empty name with HELPCENTER_ADMIN_PASSWORD is the bootstrap login."""
+    expected = current_app.config["HELPCENTER_ADMIN_PASSWORD"]
+    if not name.strip():
+        if expected and hmac.compare_digest(password.encode("utf-8", "replace"), expected.encode("utf-8")):
+            return editors.BOOTSTRAP
+        return None
+    return editors.verify(engine(), name, password)
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
+    who = _editor()
+    if who is not None:
+        audit.record(engine(), who, "logout")
     session.clear()
     return redirect(url_for("admin.login", logged_out=1), code=303)
 
@@ -217,6 +252,13 @@ def review_page():
                            empty_text="確認が必要なFAQはありません。")
 
 
+@bp.route("/audit")
+def audit_page():
+    return render_template("admin/tables.html", period=_period(), periods=reports.PERIODS, pages=PAGES,
+                           tables={"audit": audit.recent(engine())}, heading="操作履歴", no_period=True,
+                           empty_text="まだ記録はありません。")
+
+
 @bp.route("/<path:rest>")
 def unknown(rest: str):
     # reached only after the login check, so unknown /admin URLs reveal nothing either
@@ -228,11 +270,14 @@ def export(name: str):
     period = _period()
     if name == "review":
         table = _review_table()
+    elif name == "audit":
+        table = audit.recent(engine(), limit=10000)
     elif name in reports.TABLES:
         table = reports.build(name, engine(), period, _labels())
     else:
         abort(404)
     filename = f"helpcenter-{name}-{period.today:%Y%m%d}-{period.days}d.csv"
+    audit.record(engine(), _editor() or "", "export", filename)
     return Response(reports.to_csv(table).encode("utf-8"), 200, {
         "Content-Type": "text/csv; charset=utf-8",
         "Content-Disposition": f'attachment; filename="{filename}"',
