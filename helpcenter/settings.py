@@ -27,6 +27,12 @@ def _bool(value: str) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _base_url(value: str) -> str:
+    from .discovery import normalise_base_url
+
+    return normalise_base_url(value)
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("CONTENT_DIR", "./content", "Folder with site.yaml, categories.yaml, synonyms.yaml, faq/ and wizards/."),
     Setting("INSTANCE_DIR", "./instance", "Folder for the Whoosh indexes and the SQLite database."),
@@ -36,6 +42,9 @@ SETTINGS: tuple[Setting, ...] = (
             "<INSTANCE_DIR>/secret_key (set it explicitly when several machines serve)."),
     Setting("ADMIN_PASSWORD", "", "Shared password of the editors' dashboard /admin/ (log in with an empty name); a "
             "bootstrap beside the accounts of `helpcenter editors add`. Empty, and no account: the dashboard is disabled."),
+    Setting("BASE_URL", "", "Scheme and host members reach the help center at, e.g. https://help.example.jp: "
+            "canonical links, Open Graph, the sitemap, the feed and OpenSearch use it. Empty: the host of "
+            "each request.", _base_url),
     Setting("PAGE_SIZE", 10, "Entries per page on category and search pages.", int),
     Setting("POPULAR_DAYS", 30, "Window in days for 「閲覧の多いよくあるご質問」.", int),
     Setting("INDEX_CHECK_SECONDS", 1.0, "How often a worker checks whether a new index was published.", float),

@@ -13,7 +13,10 @@ ALPHABET = (string.printable + "あいう漢字ｱｲｳ０１２\u3000\ud800\U0
 GETS = ["/search?q={}", "/search?q=機種&page={}", "/search?q=a&category={}", "/api/search?q={}",
         "/api/search?q=x&page={}", "/api/suggest?q={}", "/category/{}", "/category/two-factor?page={}",
         "/faq/{}", "/wizard/{}", "/wizard/changing-phones/{}", "/wizard/{}/map", "/admin/{}",
-        "/feedback/reason?{}", "/{}", "/chat?{}"]
+        "/feedback/reason?{}", "/{}", "/chat?{}", "/sitemap.xml?{}", "/robots.txt?{}", "/feed.atom?{}",
+        "/opensearch.xml?{}", "/favicon.ico?{}", "/sitemap.xml/{}", "/feed.atom?page={}"]
+DISCOVERY = ["/sitemap.xml", "/robots.txt", "/feed.atom", "/opensearch.xml", "/favicon.ico", "/", "/faq/3816",
+             "/category/two-factor"]
 
 
 def junk(rnd: random.Random) -> str:
@@ -41,3 +44,24 @@ def test_random_junk_never_causes_a_server_error(client, seed):
                           ("/admin/login", {"password": junk(rnd)})]:
             resp = client.post(url, data={k: enc(v) for k, v in data.items()})
             assert resp.status_code < 500, (url, data)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_junk_host_headers_never_cause_a_server_error_or_reach_a_page_unescaped(client, seed):
+    """Without HELPCENTER_BASE_URL absolute URLs come from the Host header."""
+    rnd = random.Random(seed)
+    for _ in range(60):
+        host = "".join(rnd.choice(string.printable[:-6] + "あ<>\"'&") for _ in range(rnd.randint(1, 30)))
+        url = rnd.choice(DISCOVERY)
+        resp = client.get(url, headers={"Host": host})
+        assert resp.status_code < 500, (url, host)
+        if resp.mimetype.startswith("image/"):
+            continue
+        body = resp.get_data(as_text=True)
+        assert "<script>" not in body.replace('<script type="application/ld+json">', ""), (url, host)
+
+
+@pytest.mark.parametrize("url", ["/sitemap.xml", "/robots.txt", "/feed.atom", "/opensearch.xml", "/favicon.ico"])
+def test_discovery_urls_refuse_other_methods_cleanly(client, url):
+    for method in ("post", "put", "delete", "patch"):
+        assert getattr(client, method)(url, data=b"\x00junk").status_code == 405, (method, url)

@@ -13,7 +13,8 @@ request is still done on a hit:
   generate_csrf() would, creating the session cookie when there is none;
 * the security headers (helpcenter.web.security) are set exactly as Flask sets them.
 
-Entries are keyed by path, `page` parameter, text size and index generation,
+Entries are keyed by path, `page` parameter, text size, index generation and
+(without HELPCENTER_BASE_URL) the request's scheme and host,
 so publishing new content or switching size never serves a stale page; the
 short lifetime bounds how stale 「閲覧の多いよくあるご質問」 can be. Anything
 else (other query parameters, POSTs, errors, other pages) goes to Flask.
@@ -90,7 +91,12 @@ class PageCache:
             gen = self.app.extensions["helpcenter.index"].current().name
         except Exception:
             return None
-        return (environ.get("PATH_INFO", ""), query, size if size in _SIZES else "M", gen)
+        # Pages hold absolute URLs (canonical, Open Graph) made from the
+        # request's host when HELPCENTER_BASE_URL is unset: keyed by it, a
+        # forged Host header only ever reaches the one who sent it.
+        origin = "" if self.app.config.get("HELPCENTER_BASE_URL") else \
+            (environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""))
+        return (environ.get("PATH_INFO", ""), query, size if size in _SIZES else "M", gen, origin)
 
     def _serve(self, entry: Entry, environ, start_response):
         cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))
