@@ -206,7 +206,7 @@ def test_the_partial_rates_what_the_including_page_names(app):
 def test_opening_a_search_result_records_the_click_and_rank(client, app):
     r = client.get(f"/faq/{FAQ}?sq=sms 届かない&rank=3")
     assert r.status_code == 200
-    assert f'<link rel="canonical" href="/faq/{FAQ}">' in r.get_data(as_text=True)
+    assert f'<link rel="canonical" href="http://localhost/faq/{FAQ}">' in r.get_data(as_text=True)
     client.get(f"/faq/{FAQ}?sq=x&rank=abc")  # not a rank: the page shows, nothing is counted
     client.get(f"/faq/{FAQ}?sq=x&rank=0")
     with app.extensions["helpcenter.db"].connect() as conn:

@@ -20,7 +20,8 @@ PAGES = ["/", "/category/two-factor", "/category/two-factor?page=2", "/faq/3816"
 NAMES = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy",
          "X-Frame-Options")
 # what a CSP without 'unsafe-inline' blocks: inline scripts, event handler attributes, style attributes/elements
-INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|\son[a-z]+\s*=|\sstyle\s*=|<style[\s>]|javascript:", re.I)
+# JSON-LD (<script type="application/ld+json">) is a data block, never run: a CSP does not apply to it.
+INLINE = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/ld\+json\"))[^>]*>|\son[a-z]+\s*=|\sstyle\s*=|<style[\s>]|javascript:", re.I)
 
 
 @pytest.fixture
