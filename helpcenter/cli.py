@@ -27,6 +27,25 @@ def _fail(problems, summary: str) -> None:
     sys.exit(1)
 
 
+def _writable(cfg: dict) -> None:
+    """Exit 1 with one sentence when the instance folder cannot be written."""
+    from .instance import NotWritable, check_writable
+
+    try:
+        check_writable(cfg["HELPCENTER_INSTANCE_DIR"], cfg["HELPCENTER_DATABASE_URL"])
+    except NotWritable as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(1)
+
+
+def _cannot_write(cfg: dict, exc: OSError) -> None:
+    """A file the check could not foresee (the secret key, a lock) turned out unwritable."""
+    from .instance import sentence
+
+    click.echo(sentence(cfg["HELPCENTER_INSTANCE_DIR"], exc), err=True)
+    sys.exit(1)
+
+
 content_option = click.option("--content", "content", type=click.Path(file_okay=False),
                               help="Content folder (default: HELPCENTER_CONTENT_DIR or ./content).")
 
@@ -58,10 +77,13 @@ def index(content: str | None, procs: int) -> None:
     from .publishing import ContentInvalid, publish
 
     cfg = _config(content)
+    _writable(cfg)
     try:
         result = publish(cfg["HELPCENTER_CONTENT_DIR"], cfg["HELPCENTER_INSTANCE_DIR"], procs=procs)
     except ContentInvalid as exc:
         _fail(exc.problems, f"{len(exc.problems)} problem(s) found; the index being served is unchanged.")
+    except PermissionError as exc:
+        _cannot_write(cfg, exc)
     click.echo(f"Published {result.faqs} FAQ entries to {result.path}")
 
 
@@ -77,11 +99,15 @@ def serve(host: str, port: int, workers: int, threads: int, access_log: bool, de
     from . import create_app
     from .publishing import ContentInvalid, prepare
 
-    app = create_app()
+    cfg = _config()
+    _writable(cfg)
     try:
+        app = create_app()
         result = prepare(app.config)
     except ContentInvalid as exc:
         _fail(exc.problems, "The content has problems and there is no earlier index to serve.")
+    except PermissionError as exc:
+        _cannot_write(cfg, exc)
     click.echo(("Built" if result.rebuilt else "Using") + f" index {result.path}")
     if dev:
         app.run(host=host, port=port, debug=True)
@@ -102,6 +128,7 @@ def db_upgrade() -> None:
     from . import db as dbmod
 
     cfg = _config()
+    _writable(cfg)
     engine = dbmod.make_engine(cfg["HELPCENTER_DATABASE_URL"])
     dbmod.upgrade(engine, cfg["HELPCENTER_INSTANCE_DIR"])
     click.echo(f"Database at revision {dbmod.current_revision(engine)}")
@@ -223,6 +250,7 @@ def db_purge(older_than: int) -> None:
     from .content.model import JST
 
     cfg = _config()
+    _writable(cfg)
     engine = dbmod.make_engine(cfg["HELPCENTER_DATABASE_URL"])
     dbmod.upgrade(engine, cfg["HELPCENTER_INSTANCE_DIR"])
     today = datetime.now(JST).date()
@@ -241,12 +269,15 @@ def report(days: int, rows: int) -> None:
     """Print the editors' key reports: overview, searches, feedback, wizards, chat."""
     from . import db as dbmod
     from .analytics import reports
+    from .instance import is_writable
     from .search.store import IndexStore, NoIndex
 
     cfg = _config()
     url = cfg["HELPCENTER_DATABASE_URL"]
     click.echo(f"Database: {_shown_url(url)}", err=True)
-    engine = dbmod.make_engine(url) if dbmod.exists(url) else None
+    # read-only where the instance folder cannot be written: a report never needs to write
+    writable = is_writable(cfg["HELPCENTER_INSTANCE_DIR"], url)
+    engine = dbmod.make_engine(url, read_only=not writable) if dbmod.exists(url) else None
     if engine is None or dbmod.current_revision(engine) is None:
         if engine is not None:
             engine.dispose()
@@ -254,7 +285,13 @@ def report(days: int, rows: int) -> None:
                    "folder where `helpcenter serve` runs, or set HELPCENTER_INSTANCE_DIR or "
                    "HELPCENTER_DATABASE_URL.", err=True)
         sys.exit(1)
-    dbmod.upgrade(engine, cfg["HELPCENTER_INSTANCE_DIR"])
+    if dbmod.current_revision(engine) != dbmod.head_revision():
+        if not writable:
+            engine.dispose()
+            click.echo("The database needs `helpcenter db upgrade` (by a user who may write the instance folder "
+                       f"{cfg['HELPCENTER_INSTANCE_DIR']}) before it can be reported on.", err=True)
+            sys.exit(1)
+        dbmod.upgrade(engine, cfg["HELPCENTER_INSTANCE_DIR"])
     store = IndexStore(cfg["HELPCENTER_INSTANCE_DIR"])
     try:
         gen = store.current()

@@ -141,7 +141,11 @@ audit_log = Table(
 EVENT_TABLES = (faq_view, search_event, search_click, wizard_event, chat_event, feedback)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, read_only: bool = False) -> Engine:
+    """The engine for `url`; read_only opens an SQLite file without ever writing
+    (for `helpcenter report` on an instance folder it may not write)."""
+    if url.startswith("sqlite:///") and read_only:
+        return _read_only_sqlite(url[len("sqlite:///"):])
     if url.startswith("sqlite:///"):
         Path(url[len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
@@ -172,6 +176,26 @@ def exists(url: str) -> bool:
             engine.dispose()
     except Exception:  # noqa: BLE001 - any driver's refusal means "not there"
         return False
+
+
+def _read_only_sqlite(path: str) -> Engine:
+    import sqlite3
+    from urllib.parse import quote
+
+    uri = "file:" + quote(str(Path(path).resolve()))
+
+    def connect():
+        conn = sqlite3.connect(uri + "?mode=ro", uri=True, timeout=30, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA schema_version").fetchone()
+            return conn
+        except sqlite3.OperationalError:
+            # a WAL database whose -shm file no running server has left: without
+            # write access SQLite can only read it as an unchanging file
+            conn.close()
+            return sqlite3.connect(uri + "?mode=ro&immutable=1", uri=True, check_same_thread=False)
+
+    return create_engine("sqlite://", creator=connect)
 
 
 def insert_ignore(engine: Engine, table: Table):
@@ -214,6 +238,16 @@ def upgrade(engine: Engine, instance_dir: str, revision: str = "head") -> None:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
         conn.commit()
+
+
+def head_revision() -> str | None:
+    """The newest migration's revision."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    return ScriptDirectory.from_config(cfg).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
