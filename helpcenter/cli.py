@@ -117,6 +117,33 @@ def serve(host: str, port: int, workers: int, threads: int, access_log: bool, de
     run(app, host, port, workers, threads, access_log)
 
 
+@main.command()
+@content_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5001, show_default=True, type=int)
+def preview(content: str | None, host: str, port: int) -> None:
+    """Serve the working copy with drafts and a 「プレビュー」 banner, rebuilding on every change."""
+    import tempfile
+
+    from .web import preview as preview_web
+
+    cfg = _config(content)
+    with tempfile.TemporaryDirectory(prefix="helpcenter-preview-") as instance:
+        app = preview_web.make_app(cfg["HELPCENTER_CONTENT_DIR"], instance)
+        prev = preview_web.previewer_of(app)
+        for p in prev.state.problems:
+            click.echo(str(p), err=True)
+        click.echo(f"Preview of {cfg['HELPCENTER_CONTENT_DIR']} ({prev.state.faqs} entries, {prev.state.drafts} "
+                   f"drafts) at http://{host}:{port}/ — rebuilt when a file changes; Ctrl+C to stop.", err=True)
+        prev.start()
+        try:
+            app.run(host=host, port=port, threaded=True, use_reloader=False)
+        finally:
+            prev.stop()
+            app.extensions["helpcenter.index"].close()
+            app.extensions["helpcenter.db"].dispose()
+
+
 @main.group()
 def db() -> None:
     """Database migrations and maintenance."""

@@ -17,7 +17,7 @@ from .model import (JST, Category, Contact, Content, Faq, Flow, Node, Option, Ou
                     Problem, Site, Wizard)
 
 FAQ_FIELDS_REQUIRED = ("number", "title", "categories", "published", "updated")
-FAQ_FIELDS_OPTIONAL = ("aliases", "related", "reviewed")
+FAQ_FIELDS_OPTIONAL = ("aliases", "related", "reviewed", "draft")
 FAQ_LINK = re.compile(r"\]\(\s*/faq/([^)\s]*)\s*\)")
 FLOW_LINK = re.compile(r"\]\(\s*flow:([^)\s]*)\s*\)")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -358,6 +358,10 @@ def _load_faq(path: Path, root: Path, problems: list[Problem],
         report("updated", f"is before published ({data['updated']} < {data['published']})")
         ok = False
     reviewed = _reviewed(data, dates, report)
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        report("draft", f"must be true or false: {draft!r}")
+        draft = False
     aliases = _str_list(data.get("aliases"), report, "aliases")
     related = _int_list(data.get("related"), report, "related")
     if not body.strip():
@@ -377,7 +381,8 @@ def _load_faq(path: Path, root: Path, problems: list[Problem],
     placeholder = datetime(1970, 1, 1, tzinfo=JST)
     faq = Faq(number=number, title=title or "", categories=categories,
               published=dates.get("published") or placeholder, updated=dates.get("updated") or placeholder,
-              body=body.strip("\n"), aliases=aliases, related=related, source=rel, reviewed=reviewed)
+              body=body.strip("\n"), aliases=aliases, related=related, source=rel, reviewed=reviewed,
+              draft=draft)
     report.body_line = first + head.count("\n") + 1  # type: ignore[attr-defined]
     if not lenient:
         valid = ok and title is not None and bool(categories) and None not in dates.values()
@@ -437,14 +442,18 @@ def _first_line(body: str) -> str | None:
     return None
 
 
+def _no_faq(n: int, drafts: set[int]) -> str:
+    return f"FAQ {n} is a draft (draft: true) and will not be published" if n in drafts else f"no FAQ with number {n}"
+
+
 def _check_faq_refs(faq: Faq, report: _Report, numbers: set[int], categories: dict[str, Category],
-                    flows: dict[str, Flow]) -> None:
+                    flows: dict[str, Flow], drafts: set[int] = frozenset()) -> None:
     for i, slug in enumerate(faq.categories):
         if slug not in categories and slug != LENIENT_CATEGORY:
             report(("categories", i), f"unknown category: {slug!r}")
     for i, n in enumerate(faq.related):
         if n not in numbers:
-            report(("related", i), f"no FAQ with number {n}")
+            report(("related", i), _no_faq(n, drafts))
         elif n == faq.number:
             report(("related", i), "an entry cannot be related to itself")
     base = getattr(report, "body_line", None)
@@ -452,7 +461,9 @@ def _check_faq_refs(faq: Faq, report: _Report, numbers: set[int], categories: di
         at = base + lineno if base else None
         for m in FAQ_LINK.finditer(line):
             target = m.group(1).strip("/")
-            if not target.isdigit() or int(target) not in numbers:
+            if target.isdigit() and int(target) in drafts:
+                report("body", f"link to /faq/{m.group(1)}: {_no_faq(int(target), drafts)}", at)
+            elif not target.isdigit() or int(target) not in numbers:
                 report("body", f"link to /faq/{m.group(1)}: no such FAQ", at)
         for m in FLOW_LINK.finditer(line):
             if m.group(1) not in flows:
@@ -593,13 +604,14 @@ def _load_wizard(path: Path, root: Path, problems: list[Problem]) -> tuple[Wizar
     return Wizard(wid, title, description, start, nodes, keywords=keywords), report
 
 
-def _check_wizard_refs(w: Wizard, report: _Report, numbers: set[int], flows: dict[str, Flow]) -> None:
+def _check_wizard_refs(w: Wizard, report: _Report, numbers: set[int], flows: dict[str, Flow],
+                       drafts: set[int] = frozenset()) -> None:
     for nid, node in w.nodes.items():
         if node.outcome is None:
             continue
         for i, n in enumerate(node.outcome.faqs):
             if n not in numbers:
-                report(("nodes", nid, "outcome", "faqs", i), f"no FAQ with number {n}")
+                report(("nodes", nid, "outcome", "faqs", i), _no_faq(n, drafts))
         for i, f in enumerate(node.outcome.flows):
             if f not in flows:
                 report(("nodes", nid, "outcome", "flows", i), f"unknown flow: {f!r}")
@@ -607,8 +619,13 @@ def _check_wizard_refs(w: Wizard, report: _Report, numbers: set[int], flows: dic
 
 # --- everything -----------------------------------------------------------------
 
-def load_content(root: str | Path, lenient: bool = False) -> tuple[Content | None, list[Problem]]:
+def load_content(root: str | Path, lenient: bool = False,
+                 drafts: bool = False) -> tuple[Content | None, list[Problem]]:
     """Load and validate a content folder.
+
+    Entries with `draft: true` are validated but left out, and published
+    entries and wizards may not point at them; `drafts=True` (the preview)
+    keeps them in.
 
     `lenient` is for evaluating other FAQ collections (`helpcenter eval
     --content`): entries with problems are left out, a missing site.yaml or
@@ -640,16 +657,21 @@ def load_content(root: str | Path, lenient: bool = False) -> tuple[Content | Non
         reports.append((faq, report))
         if valid:
             faqs[faq.number] = faq
-    numbers = set(seen)
+    held = set() if drafts else {n for n, f in seen.items() if f.draft}
+    numbers = set(seen) - held
+    faqs = {n: f for n, f in faqs.items() if n not in held}
     flows = site.flows if site else {}
     for faq, report in reports:
-        _check_faq_refs(faq, report, numbers, categories, flows)
+        if faq.number in held:  # a draft may point at anything that exists
+            _check_faq_refs(faq, report, set(seen), categories, flows)
+        else:
+            _check_faq_refs(faq, report, numbers, categories, flows, held)
     wizards: dict[str, Wizard] = {}
     wiz_dir = root / "wizards"
     for path in sorted(wiz_dir.glob("*.yaml")) if wiz_dir.is_dir() else []:
         w, report = _load_wizard(path, root, problems)
         if w is not None and report is not None:
-            _check_wizard_refs(w, report, numbers, flows)
+            _check_wizard_refs(w, report, numbers, flows, held)
             wizards[w.id] = w
     if lenient:
         return _lenient(root, site, categories, faqs, synonyms, wizards), problems

@@ -80,6 +80,7 @@ class Faq:
     related: tuple[int, ...] = ()
     source: str = ""
     reviewed: datetime | None = None  # when an editor last confirmed the answer is still right
+    draft: bool = False  # kept out of `index` and `serve`, shown by `preview`
 
     @property
     def url(self) -> str:

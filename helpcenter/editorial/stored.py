@@ -38,3 +38,8 @@ def entries(gen: Any) -> list[EntryDates]:
     marks = gen.snapshot.get("reviewed", {})
     return [EntryDates(int(d["number"]), d["title"], _dt(d["published"]), _dt(d["updated"]),
                        _dt(marks.get(str(d["number"])))) for d in docs]
+
+
+def is_draft(gen: Any, number: int) -> bool:
+    """Only a preview's generation holds drafts."""
+    return number in gen.snapshot.get("drafts", ())

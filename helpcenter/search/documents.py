@@ -70,6 +70,7 @@ def snapshot(content: Content) -> dict[str, Any]:
         "faq_titles": {str(n): f.title for n, f in content.faqs.items()},
         # editors' data shown on the FAQ page and the dashboard (helpcenter.editorial.stored)
         "reviewed": {str(n): epoch(f.reviewed) for n, f in content.faqs.items() if f.reviewed},
+        "drafts": [n for n, f in content.faqs.items() if f.draft],  # only `preview` publishes drafts
     }
 
 

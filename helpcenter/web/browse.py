@@ -74,4 +74,5 @@ def faq(number: str):
     mark_cacheable(view_number=int(doc["number"]))
     primary = gen.categories[doc["category_list"].split(",")[0]]
     return render_template("faq.html", faq=doc, related=related, primary=primary,
-                           reviewed=stored.reviewed(gen, int(doc["number"])))
+                           reviewed=stored.reviewed(gen, int(doc["number"])),
+                           draft=stored.is_draft(gen, int(doc["number"])))
