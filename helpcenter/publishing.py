@@ -12,6 +12,7 @@ from pathlib import Path
 from . import db
 from .content.loader import load_content
 from .content.model import Problem
+from .editorial import history
 from .search import indexer
 
 
@@ -51,6 +52,7 @@ def publish(content_dir: str, instance_dir: str, only_if_stale: bool = False, pr
         content, problems = load_content(content_dir)
         if content is None:
             raise ContentInvalid(problems)
+        content = history.with_history(content, content_dir)  # git log here, never per request
         path = indexer.publish(content, instance_dir, fingerprint, procs=procs)
         return PublishResult(path, len(content.faqs), True)
 

@@ -127,12 +127,23 @@ class Wizard:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One commit that changed an entry's rendered answer (from git, at index time)."""
+    at: datetime
+    note: str  # the commit's subject line
+    commit: str  # abbreviated hash
+    diff: tuple[tuple[str, str], ...] = ()  # ("+"|"-"|" ", line) of the rendered answer; () for the first version
+    first: bool = False
+
+
+@dataclass(frozen=True)
 class Content:
     site: Site
     categories: dict[str, Category]  # in display order, parents before children
     faqs: dict[int, Faq]
     synonyms: tuple[tuple[str, ...], ...] = ()
     wizards: dict[str, Wizard] = field(default_factory=dict)
+    history: dict[int, tuple[Change, ...]] = field(default_factory=dict)  # newest first; empty without git
 
     def top_categories(self) -> list[Category]:
         return [c for c in self.categories.values() if c.parent is None]

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..content.loader import load_content
 from ..content.model import Problem
 from ..search import indexer
+from . import history
 
 Signature = tuple[tuple[str, int, int], ...]
 
@@ -74,7 +75,7 @@ class Previewer:
                 self.state = State(self.state.builds, problems or [Problem(str(self.content_dir), "", "cannot be read")],
                                    self.state.built_at, now, self.state.faqs, self.state.drafts)
                 return self.state
-            indexer.publish(content, self.instance_dir)
+            indexer.publish(history.with_history(content, self.content_dir), self.instance_dir)
             self.state = State(self.state.builds + 1, [], now, None, len(content.faqs),
                                sum(1 for f in content.faqs.values() if f.draft))
             return self.state

@@ -43,3 +43,33 @@ def entries(gen: Any) -> list[EntryDates]:
 def is_draft(gen: Any, number: int) -> bool:
     """Only a preview's generation holds drafts."""
     return number in gen.snapshot.get("drafts", ())
+
+
+@dataclass(frozen=True)
+class StoredChange:
+    at: datetime
+    note: str
+    commit: str
+    first: bool
+    diff: tuple[tuple[str, str], ...]
+
+
+def history(gen: Any, number: int) -> list[StoredChange]:
+    """The entry's answer changes, newest first; [] without git history."""
+    out = []
+    for c in gen.snapshot.get("history", {}).get(str(number), ()):
+        at = _dt(c.get("at"))
+        if at is not None:
+            out.append(StoredChange(at, str(c.get("note", "")), str(c.get("commit", "")), bool(c.get("first")),
+                                    tuple((str(op), str(line)) for op, line in c.get("diff", ()))))
+    return out
+
+
+def changed_entries(gen: Any) -> list[tuple[int, StoredChange]]:
+    """(number, newest change) of every entry with a history, most recently changed first."""
+    out = []
+    for key in gen.snapshot.get("history", {}):
+        changes = history(gen, int(key))
+        if changes:
+            out.append((int(key), changes[0]))
+    return sorted(out, key=lambda nc: (nc[1].at, nc[0]), reverse=True)

@@ -71,6 +71,9 @@ def snapshot(content: Content) -> dict[str, Any]:
         # editors' data shown on the FAQ page and the dashboard (helpcenter.editorial.stored)
         "reviewed": {str(n): epoch(f.reviewed) for n, f in content.faqs.items() if f.reviewed},
         "drafts": [n for n, f in content.faqs.items() if f.draft],  # only `preview` publishes drafts
+        "history": {str(n): [{"at": epoch(c.at), "note": c.note, "commit": c.commit, "first": c.first,
+                              "diff": [list(d) for d in c.diff]} for c in changes]
+                    for n, changes in content.history.items()},
     }
 
 

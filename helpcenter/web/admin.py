@@ -40,6 +40,7 @@ PAGES = (  # endpoint, navigation label
     ("admin.wizards", "診断ツール"),
     ("admin.chat", "チャット"),
     ("admin.review_page", "確認が必要なFAQ"),
+    ("admin.history_page", "変更履歴"),
     ("admin.audit_page", "操作履歴"),
 )
 
@@ -250,6 +251,30 @@ def review_page():
     return render_template("admin/tables.html", period=_period(), periods=reports.PERIODS, pages=PAGES,
                            tables={"review": _review_table()}, heading="確認が必要なFAQ", no_period=True,
                            empty_text="確認が必要なFAQはありません。")
+
+
+@bp.route("/history")
+def history_page():
+    try:
+        gen = generation()
+        changed = [(n, gen.faq_titles.get(n, ""), c) for n, c in stored.changed_entries(gen)]
+    except NoIndex:
+        changed = []
+    return render_template("admin/history.html", period=_period(), periods=reports.PERIODS, pages=PAGES,
+                           changed=changed)
+
+
+@bp.route("/history/<int:number>")
+def history_entry(number: int):
+    try:
+        gen = generation()
+    except NoIndex:
+        abort(404)
+    title = gen.faq_titles.get(number)
+    if title is None:
+        abort(404)
+    return render_template("admin/history_entry.html", period=_period(), periods=reports.PERIODS, pages=PAGES,
+                           number=number, title=title, changes=stored.history(gen, number))
 
 
 @bp.route("/audit")

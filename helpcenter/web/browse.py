@@ -75,4 +75,6 @@ def faq(number: str):
     primary = gen.categories[doc["category_list"].split(",")[0]]
     return render_template("faq.html", faq=doc, related=related, primary=primary,
                            reviewed=stored.reviewed(gen, int(doc["number"])),
-                           draft=stored.is_draft(gen, int(doc["number"])))
+                           draft=stored.is_draft(gen, int(doc["number"])),
+                           # changes only: the version it was first published with is not one
+                           history=[c for c in stored.history(gen, int(doc["number"])) if not c.first][:10])
