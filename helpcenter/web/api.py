@@ -11,10 +11,15 @@ GET /api/search?q=&page=&category=
 GET /api/suggest?q=
     {"query", "suggestions": [{"number", "title", "url"}]}: up to 8 questions
     whose title or aliases contain (or nearly contain) what was typed.
+GET /api/openapi.json
+    The OpenAPI 3.1 description of these and POST /api/chat
+    (helpcenter/openapi.json, checked against the API by tests/test_openapi.py).
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, jsonify, request
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from ..pagination import PageOutOfRange, parse_page
 from ..search import service
@@ -23,6 +28,8 @@ from .extensions import generation
 from .views_common import format_dt
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+
+OPENAPI = Path(__file__).resolve().parent.parent / "openapi.json"
 
 
 @bp.route("/search")
@@ -59,4 +66,11 @@ def api_suggest():
     response = jsonify({"query": query, "suggestions": service.suggest(gen, query) if query else []})
     # Same answer for the same index: let the browser reuse it briefly.
     response.headers["Cache-Control"] = "private, max-age=60"
+    return response
+
+
+@bp.route("/openapi.json")
+def openapi():
+    response = Response(OPENAPI.read_bytes(), mimetype="application/json")
+    response.headers["Cache-Control"] = "public, max-age=3600"
     return response
