@@ -14,7 +14,7 @@ GETS = ["/search?q={}", "/search?q=機種&page={}", "/search?q=a&category={}", "
         "/api/search?q=x&page={}", "/api/suggest?q={}", "/category/{}", "/category/two-factor?page={}",
         "/faq/{}", "/wizard/{}", "/wizard/changing-phones/{}", "/wizard/{}/map", "/admin/{}",
         "/feedback/reason?{}", "/{}", "/chat?{}", "/sitemap.xml?{}", "/robots.txt?{}", "/feed.atom?{}",
-        "/opensearch.xml?{}", "/favicon.ico?{}", "/sitemap.xml/{}", "/feed.atom?page={}"]
+        "/opensearch.xml?{}", "/favicon.ico?{}", "/sitemap.xml/{}", "/feed.atom?page={}", "/api/openapi.json?{}"]
 DISCOVERY = ["/sitemap.xml", "/robots.txt", "/feed.atom", "/opensearch.xml", "/favicon.ico", "/", "/faq/3816",
              "/category/two-factor"]
 
