@@ -327,7 +327,7 @@ def report(days: int, rows: int) -> None:
         gen, labels = None, reports.Labels()  # numbers without titles until `helpcenter index` has run
     period = reports.Period.ending_now(days)
     names = ("overview", "queries", "zero_results", "no_clicks", "least_helpful", "wizard_summary",
-             "chat_replies", "chat_fallbacks")
+             "chat_replies", "chat_fallbacks", "contact")
     try:
         for i, name in enumerate(names):
             if i:

@@ -108,6 +108,34 @@ feedback = Table(
     Index("ix_feedback_day_target", "day", "target_type", "target"),
 )
 
+# The contact page (helpcenter.contact): its views and problems typed, one row
+# per visitor, day and kind, for the deflection rate; and each 受付番号 issued
+# with the member's trail as JSON (helpcenter.contact.trail), kept as long as
+# the events.
+contact_event = Table(
+    "contact_event", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("visitor", String(64), nullable=False),
+    Column("kind", String(10), nullable=False),  # view | typed
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("day", "visitor", "kind", name="uq_contact_event_visitor_day"),
+    Index("ix_contact_event_day_kind", "day", "kind"),
+)
+
+contact_code = Table(
+    "contact_code", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", Date, nullable=False),
+    Column("visitor", String(64), nullable=False),
+    Column("code", String(8), nullable=False),  # display form, K7Q-4MD2
+    Column("source", String(10), nullable=False),  # contact | wizard | chat
+    Column("trail", Text, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("code", name="uq_contact_code_code"),
+    Index("ix_contact_code_day_visitor", "day", "visitor"),
+)
+
 # Failed admin logins, so that the rate limit holds across workers and machines.
 login_failure = Table(
     "login_failure", metadata,
@@ -138,7 +166,7 @@ audit_log = Table(
     Index("ix_audit_log_created", "created_at"),
 )
 
-EVENT_TABLES = (faq_view, search_event, search_click, wizard_event, chat_event, feedback)
+EVENT_TABLES = (faq_view, search_event, search_click, wizard_event, chat_event, feedback, contact_event, contact_code)
 
 
 def make_engine(url: str, read_only: bool = False) -> Engine:

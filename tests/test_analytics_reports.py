@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from helpcenter import db
 from helpcenter.analytics import charts, events, reports, retention
 from helpcenter.cli import main
+from helpcenter.contact import store as contact_store
+from helpcenter.contact.trail import Trail
 
 NOW = datetime(2024, 6, 30, 3, 0, tzinfo=timezone.utc)  # 12:00 on 2024-06-30 in Japan
 P7 = reports.Period(7, date(2024, 6, 30), NOW)
@@ -293,6 +295,8 @@ def test_purge_deletes_events_older_than_the_given_days_only(runner, cli_env):
         events.record_chat(cli_env, visitor=f"v{age}", reply_type="answer", message=None, faqs=[], at=at)
         events.record_wizard(cli_env, visitor=f"v{age}", wizard="w", event="start", node="n", path="", at=at)
         events.record_search_click(cli_env, visitor=f"v{age}", normalized="q", number=1, rank=1, at=at)
+        events.record_contact(cli_env, visitor=f"v{age}", kind="view", at=at)
+        contact_store.issue(cli_env, visitor=f"v{age}", trail=Trail("contact", query="q"), secret="s", at=at)
     result = runner.invoke(main, ["db", "purge", "--older-than", "10d"])
     assert result.exit_code == 0, result.output
     assert "search_event: 2 row(s) deleted" in result.output

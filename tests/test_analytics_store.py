@@ -39,7 +39,7 @@ def head_revision() -> str:
 def test_migrations_create_every_table_and_reach_the_newest_revision(db_engine):
     names = set(inspect(db_engine).get_table_names())
     assert {"faq_view", "search_event", "search_click", "wizard_event", "chat_event", "feedback",
-            "login_failure", "alembic_version"} <= names
+            "login_failure", "contact_event", "contact_code", "alembic_version"} <= names
     assert db.current_revision(db_engine) == head_revision()
 
 
@@ -62,6 +62,7 @@ def test_downgrade_to_0001_removes_the_event_tables_but_keeps_views(db_url, tmp_
         conn.commit()
     names = set(inspect(engine).get_table_names())
     assert "faq_view" in names and "feedback" not in names and "search_event" not in names
+    assert "contact_code" not in names and "contact_event" not in names
     engine.dispose()
 
 

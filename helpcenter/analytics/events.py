@@ -23,12 +23,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..content.model import JST
-from ..db import chat_event, feedback, insert_ignore, search_click, search_event, wizard_event
+from ..db import chat_event, contact_event, feedback, insert_ignore, search_click, search_event, wizard_event
 
 log = logging.getLogger(__name__)
 
 WIZARD_EVENTS = ("start", "step", "outcome")
 TARGET_TYPES = ("faq", "wizard", "chat")
+CONTACT_EVENTS = ("view", "typed")
 FALLBACK = "fallback"  # the chat reply type whose message text is kept
 # 「いいえ」 reasons: stored key → label shown to members and editors (display order).
 REASONS = {
@@ -98,6 +99,19 @@ def record_wizard(engine: Engine, *, visitor: str, wizard: str, event: str, node
 
 def _faq_list(faqs: list[int] | None) -> str:
     return ",".join(str(int(n)) for n in (faqs or []))[:200].rstrip(",")
+
+
+def record_contact(engine: Engine, *, visitor: str, kind: str, at: datetime | None = None) -> None:
+    """The contact page seen ("view") or a problem typed into it ("typed"), once per visitor and day.
+
+    What was typed is not kept here: only a 受付番号 keeps it, when the member asks for one.
+    """
+    if kind not in CONTACT_EVENTS:
+        raise ValueError(f"contact event must be one of {CONTACT_EVENTS}, not {kind!r}")
+    day, now = _when(at)
+    stmt = insert_ignore(engine, contact_event).values(day=day, visitor=_cut(visitor, 64), kind=kind,
+                                                       created_at=now)
+    _quietly("contact " + kind, engine, stmt)
 
 
 def record_chat(engine: Engine, *, visitor: str, reply_type: str, message: str | None, faqs: list[int],

@@ -24,7 +24,7 @@ from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.engine import Engine
 
 from ..content.model import JST
-from ..db import chat_event, faq_view, feedback, search_click, search_event, wizard_event
+from ..db import chat_event, contact_code, contact_event, faq_view, feedback, search_click, search_event, wizard_event
 from .events import FALLBACK, REASONS
 
 PERIODS = (7, 30, 90)
@@ -458,6 +458,56 @@ def _chat_fallbacks_table(engine: Engine, period: Period, labels: Labels) -> Tab
                  ), rows)
 
 
+# --- the contact page -------------------------------------------------------------
+
+CODE_SOURCES = {"contact": "お問い合わせページ", "wizard": "質問ガイドの結果", "chat": "チャット"}
+
+
+@dataclass
+class ContactSummary:
+    views: int            # visitor-days that opened the contact page
+    typed: int            # visitor-days that typed a problem into it
+    typed_with_code: int  # of those, the ones that asked for a 受付番号 the same day (from anywhere)
+    codes: dict[str, int]  # 受付番号 issued, by where they were asked for
+
+    @property
+    def deflected(self) -> int:
+        return self.typed - self.typed_with_code
+
+    @property
+    def deflection_rate(self) -> float | None:
+        """Members who typed their problem and then did not ask for a code."""
+        return _rate(self.deflected, self.typed)
+
+
+def contact_summary(engine: Engine, period: Period) -> ContactSummary:
+    e, k = contact_event.c, contact_code.c
+    with_code = exists().where(k.day == e.day, k.visitor == e.visitor)
+    count_kind = (select(e.kind, func.count(), func.sum(case((with_code, 1), else_=0)))
+                  .where(_in(contact_event, period)).group_by(e.kind))
+    by_source = select(k.source, func.count()).where(_in(contact_code, period)).group_by(k.source)
+    with engine.connect() as conn:
+        kinds = {kind: (int(n or 0), int(w or 0)) for kind, n, w in conn.execute(count_kind)}
+        codes = {src: int(n) for src, n in conn.execute(by_source)}
+    return ContactSummary(kinds.get("view", (0, 0))[0], kinds.get("typed", (0, 0))[0],
+                          kinds.get("typed", (0, 0))[1], codes)
+
+
+def _contact_table(engine: Engine, period: Period, labels: Labels) -> Table:
+    c = contact_summary(engine, period)
+    rows = [
+        {"metric": "お問い合わせページの閲覧", "value": format_value(c.views, "int")},
+        {"metric": "内容を入力した", "value": format_value(c.typed, "int")},
+        {"metric": "入力後に受付番号を発行しなかった割合（自己解決率）",
+         "value": format_value(c.deflection_rate, "rate") + f"（{c.deflected:,} / {c.typed:,}）"},
+    ]
+    for source, label in CODE_SOURCES.items():
+        rows.append({"metric": f"受付番号の発行（{label}）", "value": format_value(c.codes.get(source, 0), "int")})
+    return Table("contact", "お問い合わせページ",
+                 "人数は訪問者と日の組み合わせで数えます。自己解決率は、お問い合わせページで内容を入力した方のうち、"
+                 "同じ日に受付番号を発行しなかった方の割合です。", (Column("metric", "指標"), Column("value", "値")), rows)
+
+
 # --- the registry ---------------------------------------------------------------
 
 TABLES: dict[str, Callable[[Engine, Period, Labels], Table]] = {
@@ -472,6 +522,7 @@ TABLES: dict[str, Callable[[Engine, Period, Labels], Table]] = {
     "wizard_steps": _wizard_steps_table,
     "chat_replies": _chat_replies_table,
     "chat_fallbacks": _chat_fallbacks_table,
+    "contact": _contact_table,
 }
 
 
