@@ -14,7 +14,8 @@ GETS = ["/search?q={}", "/search?q=機種&page={}", "/search?q=a&category={}", "
         "/api/search?q=x&page={}", "/api/suggest?q={}", "/category/{}", "/category/two-factor?page={}",
         "/faq/{}", "/wizard/{}", "/wizard/changing-phones/{}", "/wizard/{}/map", "/admin/{}",
         "/feedback/reason?{}", "/{}", "/chat?{}", "/sitemap.xml?{}", "/robots.txt?{}", "/feed.atom?{}",
-        "/opensearch.xml?{}", "/favicon.ico?{}", "/sitemap.xml/{}", "/feed.atom?page={}", "/api/openapi.json?{}"]
+        "/opensearch.xml?{}", "/favicon.ico?{}", "/sitemap.xml/{}", "/feed.atom?page={}", "/api/openapi.json?{}",
+        "/contact?q={}", "/contact/matches?q={}", "/contact/code/{}", "/admin/lookup?code={}"]
 DISCOVERY = ["/sitemap.xml", "/robots.txt", "/feed.atom", "/opensearch.xml", "/favicon.ico", "/", "/faq/3816",
              "/category/two-factor"]
 
@@ -36,12 +37,15 @@ def test_random_junk_never_causes_a_server_error(client, seed):
     for _ in range(25):
         body = rnd.choice([junk(rnd), json.dumps({"message": junk(rnd)}),
                            json.dumps({"message": junk(rnd), "state": junk(rnd)}), '{"message": "\\ud800"}'])
-        resp = client.post("/api/chat", data=enc(body), content_type=rnd.choice(["application/json", "text/plain"]))
-        assert resp.status_code < 500, body
+        for url in ("/api/chat", "/api/contact-code"):
+            resp = client.post(url, data=enc(body), content_type=rnd.choice(["application/json", "text/plain"]))
+            assert resp.status_code < 500, (url, body)
         for url, data in [("/feedback", {"target_type": junk(rnd), "target": junk(rnd), "helpful": junk(rnd)}),
                           ("/chat", {"message": junk(rnd), "state": junk(rnd)}),
                           ("/text-size", {"size": junk(rnd), "next": junk(rnd)}),
-                          ("/admin/login", {"password": junk(rnd)})]:
+                          ("/admin/login", {"password": junk(rnd)}),
+                          ("/contact/code", {"source": junk(rnd), "q": junk(rnd), "wizard": junk(rnd),
+                                             "path": junk(rnd), "log": junk(rnd)})]:
             resp = client.post(url, data={k: enc(v) for k, v in data.items()})
             assert resp.status_code < 500, (url, data)
 

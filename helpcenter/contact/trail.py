@@ -81,7 +81,7 @@ class Trail:
                                         str(w.get("outcome", "")), str(w.get("path", ""))))
         faqs = tuple((int(f[0]), str(f[1])) for f in _list(data.get("faqs"))
                      if isinstance(f, list) and len(f) == 2 and isinstance(f[0], int))
-        return cls(source, _text(data.get("query")), tuple(walks), _texts(data.get("chat"), MAX_CHAT), faqs,
+        return cls(source, clean_text(data.get("query")), tuple(walks), _texts(data.get("chat"), MAX_CHAT), faqs,
                    _texts(data.get("searches"), MAX_SEARCHES))
 
 
@@ -89,7 +89,8 @@ def _list(value: Any) -> list:
     return value if isinstance(value, list) else []
 
 
-def _text(value: Any) -> str:
+def clean_text(value: Any) -> str:
+    """Text a member typed, as stored: printable, one line, at most MAX_TEXT characters."""
     if not isinstance(value, str):
         return ""
     # no control characters or lone surrogates in what staff read
@@ -99,7 +100,7 @@ def _text(value: Any) -> str:
 
 
 def _texts(values: Any, limit: int) -> tuple[str, ...]:
-    out = [t for t in (_text(v) for v in _list(values) if isinstance(v, str)) if t]
+    out = [t for t in (clean_text(v) for v in _list(values) if isinstance(v, str)) if t]
     return tuple(out[-limit:])
 
 
@@ -135,5 +136,5 @@ def build(source: str, *, wizards: Mapping[str, Wizard], faq_titles: Mapping[int
             walks.append(described)
     messages = _texts(list(chat), MAX_CHAT) or _texts(list(reversed(activity.chat)), MAX_CHAT)
     faqs = tuple((n, faq_titles[n]) for n in dict.fromkeys(activity.faqs) if n in faq_titles)[:MAX_FAQS]
-    searches = tuple(dict.fromkeys(t for t in (_text(s) for s in activity.searches) if t))[:MAX_SEARCHES]
-    return Trail(source, _text(query), tuple(walks[:MAX_WIZARDS]), messages, faqs, searches)
+    searches = tuple(dict.fromkeys(t for t in (clean_text(s) for s in activity.searches) if t))[:MAX_SEARCHES]
+    return Trail(source, clean_text(query), tuple(walks[:MAX_WIZARDS]), messages, faqs, searches)

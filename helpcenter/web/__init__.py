@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 
 # Each module defines `bp`; create_app registers them in this order.
-FEATURES = ("browse", "search", "wizard", "chat", "feedback", "admin", "api", "discovery")
+FEATURES = ("browse", "search", "wizard", "chat", "contact", "feedback", "admin", "api", "discovery")
 
 
 def blueprints():

@@ -23,6 +23,9 @@ from flask import (Blueprint, Response, abort, current_app, redirect, render_tem
 
 from ..accounts import audit, editors
 from ..analytics import charts, logins, reports
+from ..contact import code as contact_codes
+from ..contact import store as contact_store
+from ..contact.trail import SOURCE_LABELS
 from ..editorial import review, stored
 from ..search.store import NoIndex
 from .extensions import engine, generation
@@ -42,6 +45,7 @@ PAGES = (  # endpoint, navigation label
     ("admin.review_page", "確認が必要なFAQ"),
     ("admin.history_page", "変更履歴"),
     ("admin.audit_page", "操作履歴"),
+    ("admin.lookup", "受付番号"),
 )
 
 
@@ -213,7 +217,8 @@ def overview():
             charts.Series("チャット回答不可", [d["fallback_rate"] for d in o.daily]),
         ]),
     ))]
-    return _page("admin/overview.html", ("daily",), overview=o, charts=chart_svgs)
+    return _page("admin/overview.html", ("daily",), overview=o, charts=chart_svgs,
+                 contact=reports.contact_summary(engine(), period))
 
 
 @bp.route("/searches")
@@ -282,6 +287,29 @@ def audit_page():
     return render_template("admin/tables.html", period=_period(), periods=reports.PERIODS, pages=PAGES,
                            tables={"audit": audit.recent(engine())}, heading="操作履歴", no_period=True,
                            empty_text="まだ記録はありません。")
+
+
+@bp.route("/lookup")
+def lookup():
+    """受付番号 → what the member did before contacting us, so a call starts where they stopped."""
+    raw = request.args.get("code", "")
+    raw = raw if isinstance(raw, str) else ""
+    issued, error, status = None, None, 200
+    if raw.strip():
+        if contact_codes.normalize(raw) is None:
+            error, status = "受付番号は「K7Q-4MD2」のような英数字7文字です。もう一度ご確認ください。", 400
+        else:
+            verified = contact_codes.verify(raw, current_app.secret_key)
+            issued = contact_store.lookup(engine(), verified) if verified else None
+            if verified is None:
+                error, status = ("この受付番号は正しくありません。聞き取りや入力の間違いがないか、"
+                                 "お客様にもう一度ご確認ください。"), 404
+            elif issued is None:
+                error, status = (f"受付番号 {verified} の記録はありません（保存期間の"
+                                 f"{current_app.config['HELPCENTER_RETENTION_DAYS']}日を過ぎた可能性があります）。"), 404
+    body = _page("admin/lookup.html", ("contact",), code=raw.strip()[:40], issued=issued, error=error,
+                 sources=SOURCE_LABELS)
+    return body, status
 
 
 @bp.route("/<path:rest>")

@@ -61,7 +61,45 @@
     return b;
   }
 
-  function botBubble(reply, withOptions) {
+  // 受付番号 from the bot's fallback: the conversation's last messages go with it.
+  function codeOffer() {
+    var box = el("div", "chat-code");
+    var p = el("p", "chat-contact-link");
+    p.appendChild(link("/contact", "お問い合わせページを開く"));
+    box.appendChild(p);
+    var btn = el("button", "secondary chat-code-button", "問い合わせ番号を発行する");
+    btn.type = "button";
+    btn.addEventListener("click", function () {
+      btn.disabled = true;
+      var messages = convo.turns.map(function (t) { return String(t.user || ""); }).slice(-5);
+      fetch("/api/contact-code", {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "Accept": "application/json" },
+        body: JSON.stringify({ messages: messages })
+      }).then(function (r) {
+        return r.json().catch(function () { return {}; }).then(function (body) { return { ok: r.ok, body: body }; });
+      }).then(function (res) {
+        if (!res.ok || !res.body.code) {
+          btn.disabled = false;
+          say(res.body && res.body.message ? res.body.message : "受付番号を発行できませんでした。時間をおいてお試しください。");
+          return;
+        }
+        var shown = el("p", "chat-code-value");
+        shown.appendChild(document.createTextNode("受付番号："));
+        shown.appendChild(el("strong", null, res.body.code));
+        box.replaceChild(shown, btn);
+        box.appendChild(el("p", null, "お問い合わせの際に、この番号をお伝えください。"));
+        scrollDown();
+      }).catch(function () {
+        btn.disabled = false;
+        say("通信できませんでした。接続を確認して、もう一度お試しください。");
+      });
+    });
+    box.appendChild(btn);
+    return box;
+  }
+
+  function botBubble(reply, withOptions, local) {
     var b = el("div", "chat-bubble chat-bot chat-" + (reply.type || "answer"));
     b.appendChild(el("p", "chat-who visually-hidden", "チャットボット："));
     String(reply.text || "").split("\n").forEach(function (line) {
@@ -88,6 +126,7 @@
       p.appendChild(link(c.url, c.title + "を開く"));
       b.appendChild(p);
     });
+    if (reply.type === "fallback" && !local) b.appendChild(codeOffer());
     if (withOptions && reply.options && reply.options.length) {
       var group = el("div", "chat-options");
       group.setAttribute("role", "group");
@@ -123,7 +162,7 @@
   }
 
   function say(text) {
-    log.appendChild(botBubble({ type: "fallback", text: text }, false));
+    log.appendChild(botBubble({ type: "fallback", text: text }, false, true));
     scrollDown();
   }
 
