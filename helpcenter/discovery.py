@@ -24,7 +24,7 @@ FEED_SIZE = 20  # entries in the Atom feed, most recently updated first
 
 # Where crawlers have nothing to find: forms, the API, the chatbot, the editors'
 # dashboard and search results (endless, and already marked noindex).
-DISALLOWED = ("/admin/", "/api/", "/chat", "/search", "/feedback", "/text-size")
+DISALLOWED = ("/admin/", "/api/", "/chat", "/search", "/feedback", "/text-size", "/contact/")
 
 
 @dataclass(frozen=True)
