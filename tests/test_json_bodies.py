@@ -47,6 +47,11 @@ def test_a_body_over_the_size_limit_is_a_413_json_error(client):
                                   b'{"message": "hi"', b"\x00", b"\xef\xbb\xbf{}"])
 def test_non_objects_and_broken_json_are_400_json_errors(client, body):
     _assert_json_error(client.post("/api/chat", data=body, content_type="application/json"))
+    _assert_json_error(client.post("/api/contact-code", data=body, content_type="application/json"))
+
+
+def test_the_contact_code_endpoint_refuses_deep_nesting_too(client):
+    _assert_json_error(client.post("/api/contact-code", data=NESTED, content_type="application/json"))
 
 
 @pytest.mark.parametrize("value", [v for v in VALUES if v != "x"])

@@ -15,7 +15,6 @@ Matching goes through `matches()`, the one place that asks the search service.
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
@@ -27,7 +26,7 @@ from ..contact import store
 from ..contact.trail import MAX_CHAT, Trail, build, clean_text
 from ..search import service
 from ..wizard import encode
-from . import visitors
+from . import jsonbody, visitors
 from .extensions import csrf, engine, generation
 from .views_common import not_found
 
@@ -159,14 +158,10 @@ def _json_error(status: int, message: str):
 @bp.route("/api/contact-code", methods=["POST"])
 @csrf.exempt  # JSON only: a cross-site form cannot send application/json without a preflight
 def api_issue():
-    if request.mimetype != "application/json":
-        return _json_error(400, "Content-Type must be application/json")
     try:
-        body = json.loads(request.get_data(cache=False).decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return _json_error(400, "the body is not JSON")
-    if not isinstance(body, dict):
-        return _json_error(400, "the body must be a JSON object")
+        body = jsonbody.read_object(request)
+    except jsonbody.BadJSON as exc:
+        return _json_error(400, str(exc))
     messages = body.get("messages", [])
     if not isinstance(messages, list) or len(messages) > 20 or not all(isinstance(m, str) for m in messages):
         return _json_error(400, "messages must be a list of at most 20 strings")
