@@ -57,16 +57,61 @@ def main() -> None:
 
 @main.command()
 @content_option
-def check(content: str | None) -> None:
+@click.option("--cues", "cues_file", type=click.Path(dir_okay=False),
+              help="Also check a file printed by `helpcenter cues` against the content.")
+def check(content: str | None, cues_file: str | None) -> None:
     """Validate all content and report every problem (exit 1 on any)."""
     from .content.loader import load_content
 
     cfg = _config(content)
     loaded, problems = load_content(cfg["HELPCENTER_CONTENT_DIR"])
+    if cues_file:
+        problems = problems + _check_cues(cues_file, loaded)
     if problems:
         _fail(problems, f"{len(problems)} problem(s) found.")
     click.echo(f"OK: {len(loaded.faqs)} FAQ entries, {len(loaded.categories)} categories, "
                f"{len(loaded.wizards)} wizards, {len(loaded.synonyms)} synonym groups.")
+
+
+def _check_cues(path: str, loaded) -> list:
+    from .content.model import Problem
+    from .editorial import cues
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [Problem(path, "", f"cannot read file: {exc}")]
+    numbers = set(loaded.faqs) if loaded else set()
+    return cues.validate(text, path, numbers)
+
+
+@main.command("cues")
+@click.option("--days", default=30, show_default=True, type=click.IntRange(1, 3660),
+              help="The last N days (Japan time).")
+def cues_command(days: int) -> None:
+    """Print content cues as YAML: zero-result and no-click searches and chat
+    fallbacks, grouped by their words, each with a proposed alias, synonym group
+    or new entry (check the file with `helpcenter check --cues FILE`)."""
+    from .analytics import reports
+    from .editorial import cues, stored
+    from .search.store import IndexStore, NoIndex
+
+    cfg = _config()
+    engine = _reporting_engine(cfg)
+    store = IndexStore(cfg["HELPCENTER_INSTANCE_DIR"])
+    try:
+        gen = store.current()
+    except NoIndex:
+        click.echo("No index: run `helpcenter index` first.", err=True)
+        engine.dispose()
+        sys.exit(1)
+    try:
+        period = reports.Period.ending_now(days)
+        found = cues.cues(cues.collect(engine, period), stored.knowledge(gen))
+        click.echo(cues.to_yaml(found, period, dict(gen.faq_titles)), nl=False)
+    finally:
+        store.close()
+        engine.dispose()
 
 
 @main.command()
@@ -294,31 +339,11 @@ def db_purge(older_than: int) -> None:
               help="Rows shown per table.")
 def report(days: int, rows: int) -> None:
     """Print the editors' key reports: overview, searches, feedback, wizards, chat."""
-    from . import db as dbmod
     from .analytics import reports
-    from .instance import is_writable
     from .search.store import IndexStore, NoIndex
 
     cfg = _config()
-    url = cfg["HELPCENTER_DATABASE_URL"]
-    click.echo(f"Database: {_shown_url(url)}", err=True)
-    # read-only where the instance folder cannot be written: a report never needs to write
-    writable = is_writable(cfg["HELPCENTER_INSTANCE_DIR"], url)
-    engine = dbmod.make_engine(url, read_only=not writable) if dbmod.exists(url) else None
-    if engine is None or dbmod.current_revision(engine) is None:
-        if engine is not None:
-            engine.dispose()
-        click.echo("No help center database there (nothing has been recorded yet): run this command in the "
-                   "folder where `helpcenter serve` runs, or set HELPCENTER_INSTANCE_DIR or "
-                   "HELPCENTER_DATABASE_URL.", err=True)
-        sys.exit(1)
-    if dbmod.current_revision(engine) != dbmod.head_revision():
-        if not writable:
-            engine.dispose()
-            click.echo("The database needs `helpcenter db upgrade` (by a user who may write the instance folder "
-                       f"{cfg['HELPCENTER_INSTANCE_DIR']}) before it can be reported on.", err=True)
-            sys.exit(1)
-        dbmod.upgrade(engine, cfg["HELPCENTER_INSTANCE_DIR"])
+    engine = _reporting_engine(cfg)
     store = IndexStore(cfg["HELPCENTER_INSTANCE_DIR"])
     try:
         gen = store.current()
@@ -339,6 +364,33 @@ def report(days: int, rows: int) -> None:
     finally:
         store.close()
         engine.dispose()
+
+
+def _reporting_engine(cfg: dict):
+    """The database to report on (read-only where the instance folder cannot be
+    written: a report never needs to write); exits 1 when there is none."""
+    from . import db as dbmod
+    from .instance import is_writable
+
+    url = cfg["HELPCENTER_DATABASE_URL"]
+    click.echo(f"Database: {_shown_url(url)}", err=True)
+    writable = is_writable(cfg["HELPCENTER_INSTANCE_DIR"], url)
+    engine = dbmod.make_engine(url, read_only=not writable) if dbmod.exists(url) else None
+    if engine is None or dbmod.current_revision(engine) is None:
+        if engine is not None:
+            engine.dispose()
+        click.echo("No help center database there (nothing has been recorded yet): run this command in the "
+                   "folder where `helpcenter serve` runs, or set HELPCENTER_INSTANCE_DIR or "
+                   "HELPCENTER_DATABASE_URL.", err=True)
+        sys.exit(1)
+    if dbmod.current_revision(engine) != dbmod.head_revision():
+        if not writable:
+            engine.dispose()
+            click.echo("The database needs `helpcenter db upgrade` (by a user who may write the instance folder "
+                       f"{cfg['HELPCENTER_INSTANCE_DIR']}) before it can be reported on.", err=True)
+            sys.exit(1)
+        dbmod.upgrade(engine, cfg["HELPCENTER_INSTANCE_DIR"])
+    return engine
 
 
 def _shown_url(url: str) -> str:

@@ -1,9 +1,10 @@
-"""The one place that reads editors' data back from a published index
-generation: every entry with its dates, and the per-entry data that
-`search.documents.snapshot` keeps beside the index (`reviewed`, `history`).
+"""The one place where the editors' tools read the search layer: every entry
+with its dates, the per-entry data that `search.documents.snapshot` keeps
+beside the index (`reviewed`, `drafts`, `history`), and the search the
+content cues use.
 
-Only `Generation.newest` and `Generation.snapshot` are used, so a change in the
-search layer is adapted here alone.
+Only `Generation.newest`, `Generation.snapshot`, `Generation.synonyms` and
+`service.search` are used, so a change in the search layer is adapted here alone.
 """
 from __future__ import annotations
 
@@ -33,8 +34,7 @@ def reviewed(gen: Any, number: int) -> datetime | None:
 
 def entries(gen: Any) -> list[EntryDates]:
     """Every published entry with its dates (newest update first)."""
-    total, _ = gen.newest(None, 0, 1)
-    _, docs = gen.newest(None, 0, max(total, 1))
+    docs = _all_docs(gen)
     marks = gen.snapshot.get("reviewed", {})
     return [EntryDates(int(d["number"]), d["title"], _dt(d["published"]), _dt(d["updated"]),
                        _dt(marks.get(str(d["number"])))) for d in docs]
@@ -73,3 +73,22 @@ def changed_entries(gen: Any) -> list[tuple[int, StoredChange]]:
         if changes:
             out.append((int(key), changes[0]))
     return sorted(out, key=lambda nc: (nc[1].at, nc[0]), reverse=True)
+
+
+def _all_docs(gen: Any) -> list[dict[str, Any]]:
+    total, _ = gen.newest(None, 0, 1)
+    return gen.newest(None, 0, max(total, 1))[1]
+
+
+def knowledge(gen: Any):
+    """What the content cues need to know about the published entries."""
+    from ..search import service
+    from .cues import knowledge_from
+
+    def search(text: str) -> list[tuple[int, float]]:
+        result = service.search(gen, text, page=1, per_page=5)
+        return [(h.number, h.score) for h in result.hits]
+
+    questions = {int(d["number"]): (d["title"], *[a for a in (d.get("aliases") or "").splitlines() if a.strip()])
+                 for d in _all_docs(gen)}
+    return knowledge_from(search, questions, [list(g) for g in gen.synonyms])

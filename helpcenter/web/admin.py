@@ -26,7 +26,7 @@ from ..analytics import charts, logins, reports
 from ..contact import code as contact_codes
 from ..contact import store as contact_store
 from ..contact.trail import SOURCE_LABELS
-from ..editorial import review, stored
+from ..editorial import cues, review, stored
 from ..search.store import NoIndex
 from .extensions import engine, generation
 from .views_common import safe_next
@@ -43,6 +43,7 @@ PAGES = (  # endpoint, navigation label
     ("admin.wizards", "診断ツール"),
     ("admin.chat", "チャット"),
     ("admin.review_page", "確認が必要なFAQ"),
+    ("admin.cues_page", "改善案"),
     ("admin.history_page", "変更履歴"),
     ("admin.audit_page", "操作履歴"),
     ("admin.lookup", "受付番号"),
@@ -258,6 +259,34 @@ def review_page():
                            empty_text="確認が必要なFAQはありません。")
 
 
+def _cues(period: reports.Period) -> tuple[list, dict[int, str]]:
+    try:
+        gen = generation()
+    except NoIndex:
+        return [], {}
+    return cues.cues(cues.collect(engine(), period), stored.knowledge(gen)), dict(gen.faq_titles)
+
+
+@bp.route("/cues")
+def cues_page():
+    period = _period()
+    found, titles = _cues(period)
+    return render_template("admin/cues.html", period=period, periods=reports.PERIODS, pages=PAGES,
+                           tables={"cues": cues.to_table(found, titles)})
+
+
+@bp.route("/cues.yaml")
+def cues_yaml():
+    period = _period()
+    found, titles = _cues(period)
+    filename = f"helpcenter-cues-{period.today:%Y%m%d}-{period.days}d.yaml"
+    audit.record(engine(), _editor() or "", "export", filename)
+    return Response(cues.to_yaml(found, period, titles).encode("utf-8"), 200, {
+        "Content-Type": "text/plain; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{filename}"',
+    })
+
+
 @bp.route("/history")
 def history_page():
     try:
@@ -323,6 +352,8 @@ def export(name: str):
     period = _period()
     if name == "review":
         table = _review_table()
+    elif name == "cues":
+        table = cues.to_table(*_cues(period))
     elif name == "audit":
         table = audit.recent(engine(), limit=10000)
     elif name in reports.TABLES:
