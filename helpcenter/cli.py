@@ -116,8 +116,8 @@ def cues_command(days: int) -> None:
 
 @main.command()
 @content_option
-@click.option("--procs", default=1, show_default=True, help="Writer processes.")
-def index(content: str | None, procs: int) -> None:
+@click.option("--procs", type=int, default=None, help="Analysis processes (default: one per core, up to 4, for 400+ entries).")
+def index(content: str | None, procs: int | None) -> None:
     """Check the content and publish a new index (the live one stays on failure)."""
     from .publishing import ContentInvalid, publish
 
@@ -479,24 +479,16 @@ def search_command(query: str, content: str | None, as_json: bool, limit: int, r
     ranking = _ranking(ranking_json)
     try:
         with open_generation(cfg["HELPCENTER_CONTENT_DIR"], None if content else cfg["HELPCENTER_INSTANCE_DIR"]) as gen:
-            searcher = service.searcher_for(gen, ranking)
-            try:
-                parsed = service.parse_query(gen, query)
-                ranked = service.rank(gen, parsed, ranking=ranking, searcher=searcher)
-                rows = []
-                for docnum, score in ranked[:limit]:
-                    doc = searcher.stored_fields(docnum)
-                    rows.append({"number": int(doc["number"]), "score": round(score, 3), "title": doc["title"]})
-                suggestion = service._suggestion(gen, parsed, len(ranked), searcher)
-            finally:
-                searcher.close()
+            result = service.search(gen, query, per_page=max(1, limit), ranking=ranking)
+            parsed, ranked, suggestion = result.parsed, result, result.suggestion
+            rows = [{"number": h.number, "score": round(h.score, 3), "title": h.title} for h in result.hits]
     except ContentProblems as exc:
         _fail(exc.problems, f"{len(exc.problems)} problem(s) found.")
     if as_json:
-        click.echo(_dump({"query": query, "normalized": parsed.normalized, "total": len(ranked),
+        click.echo(_dump({"query": query, "normalized": parsed.normalized, "total": ranked.total,
                           "suggestion": suggestion, "results": rows}))
         return
-    click.echo(f"{len(ranked)} result(s) for {parsed.normalized!r}"
+    click.echo(f"{ranked.total} result(s) for {parsed.normalized!r}"
                + (f"  (もしかして: {suggestion})" if suggestion else ""))
     for i, r in enumerate(rows, 1):
         click.echo(f"{i:3d}. [{r['number']}] {r['score']:8.3f}  {r['title']}")
@@ -530,20 +522,15 @@ def eval_command(queries: str, content: str | None, as_json: bool, ranking_json:
         with open_generation(cfg["HELPCENTER_CONTENT_DIR"], None if content else cfg["HELPCENTER_INSTANCE_DIR"],
                              lenient=True) as gen:
             _warn_left_out(gen)
-            searcher = service.searcher_for(gen, ranking)
-            try:
-                numbers = {}
+            numbers = {}
+            engine = gen.engine
 
-                def rank(q: str) -> list[int]:
-                    ranked = service.rank(gen, service.parse_query(gen, q), ranking=ranking,
-                                          searcher=searcher, limit=10)
-                    out = [int(searcher.stored_fields(d)["number"]) for d, _ in ranked]
-                    numbers[q] = out
-                    return out
+            def rank(q: str) -> list[int]:
+                out = [n for n, _ in engine.rank(engine.parse(service.clean(q)), ranking=ranking, limit=10)]
+                numbers[q] = out
+                return out
 
-                report = evaluation.evaluate(judged, rank)
-            finally:
-                searcher.close()
+            report = evaluation.evaluate(judged, rank)
     except ContentProblems as exc:
         _fail(exc.problems, f"{len(exc.problems)} problem(s) found.")
     if as_json:

@@ -40,7 +40,7 @@ def _lock(instance_dir: str):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def publish(content_dir: str, instance_dir: str, only_if_stale: bool = False, procs: int = 1) -> PublishResult:
+def publish(content_dir: str, instance_dir: str, only_if_stale: bool = False, procs: int | None = None) -> PublishResult:
     """Validate the content and publish a new index generation.
 
     Raises ContentInvalid (leaving the live index untouched) on any problem.

@@ -50,7 +50,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INDEX_CHECK_SECONDS", 1.0, "How often a worker checks whether a new index was published.", float),
     Setting("PAGE_CACHE_SECONDS", 15.0, "How long a worker serves a rendered home, category or FAQ page "
             "again without re-rendering it (0 disables the page cache).", float),
-    Setting("SEARCH_CACHE_SIZE", 512, "Entries in the per-process search results cache (0 disables it).", int),
+    Setting("SEARCH_CACHE_SIZE", 512, "Search results cached per worker and index generation (0 disables the cache).", int),
     Setting("CHAT_RATE_LIMIT", "20/60", "Chat messages allowed per client: COUNT/SECONDS.", str),
     Setting("LOGIN_RATE_LIMIT", "5/300", "Failed admin logins allowed per client: COUNT/SECONDS.", str),
     Setting("SESSION_HOURS", 8, "Lifetime of an editor's login session, in hours.", int),

@@ -35,10 +35,9 @@ def built_index(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def gen(built_index):
-    """The real content's generation, opened for pure search/chat tests (no app);
-    the results cache cleared so that each test sees its own searches."""
+    """The real content's generation, opened afresh for each pure search/chat
+    test (no app): its engine, and so its results cache, are the test's own."""
     g = Generation(indexer.current_generation(built_index.parent))
-    service.clear_cache()
     yield g
     g.close()
 

@@ -83,7 +83,7 @@ def test_home_lists_categories_with_counts_and_recent_updates(app, client):
     assert "閲覧の多いよくあるご質問" in html
     assert re.search(r'<a href="/category/two-factor">2段階認証</a> <span class="count">（24件）', html)
     recent = html[html.index("最近更新されたよくあるご質問"):]
-    assert re.findall(r'href="/faq/(\d+)"', recent)[0] == newest[0]["number"]
+    assert re.findall(r'href="/faq/(\d+)"', recent)[0] == str(newest[0].number)
 
 
 def test_views_are_counted_once_per_visitor_and_day_and_feed_most_viewed(app, client):

@@ -3,16 +3,9 @@ import re
 
 import pytest
 
-from helpcenter.search import service
-
 
 def text(resp) -> str:
     return resp.get_data(as_text=True)
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    service.clear_cache()
 
 
 def test_results_page_shows_heading_range_cards_and_highlights(client):

@@ -1,67 +1,46 @@
-"""Building Whoosh queries from members' text: pure, against a fake lexicon."""
-from whoosh import query as wq
+"""Parsing members' text and scoring it: pure, against small hand-made postings."""
+import time
+
+import numpy as np
 
 from helpcenter.search import fields as F
-from helpcenter.search.query import (MAX_QUERY_CHARS, SynonymTable, build, clean, corrections, did_you_mean,
-                                     highlight_terms, normalized_query, parse)
+from helpcenter.search.engine import scoring
+from helpcenter.search.query import MAX_QUERY_CHARS, SynonymTable, clean, highlight_terms, normalized_query, parse
 from helpcenter.search.ranking import DEFAULT
-
-
-class FakeLexicon:
-    """Every term is known (df 1 of 100) unless listed as unknown; Latin words from `vocab`."""
-
-    def __init__(self, vocab=(), unknown=(), common=()):
-        self.vocab, self.unknown, self.common = set(vocab), set(unknown), set(common)
-
-    def doc_count(self):
-        return 100
-
-    def doc_frequency(self, field, text):
-        if text in self.unknown:
-            return 0
-        if text.isascii() and text.isalpha() and self.vocab and text not in self.vocab:
-            return 0
-        return 90 if text in self.common else 1
-
-    def terms_within(self, field, text, maxdist, prefix):
-        from whoosh.util.text import rcompile  # noqa: F401  (whoosh is importable)
-
-        def dist(a, b):
-            prev = list(range(len(b) + 1))
-            for i, ca in enumerate(a, 1):
-                cur = [i]
-                for j, cb in enumerate(b, 1):
-                    cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-                prev = cur
-            return prev[-1]
-        return [w for w in self.vocab if w[:prefix] == text[:prefix] and dist(w, text) <= maxdist]
-
-
-def all_terms(q):
-    return [t for t in q.all_terms()]
-
-
-def term_texts(q):
-    return {text for _, text in q.all_terms()}
-
+from helpcenter.search.typos import LatinWords, latin_words
 
 SYN = SynonymTable.from_groups([["スマホ", "スマートフォン", "携帯"], ["機種変更", "機種変", "買い替え"],
                                 ["パスワード", "パス", "PW"], ["退会", "アカウント削除"]])
 
 
-def test_whoosh_syntax_characters_are_literal_text():
+class Postings:
+    """Every (kind, term) in `known` is in entry 0 (impact 1) and entry 1 (impact 0.5);
+    with `known=None` every term is. Records what was asked."""
+
+    def __init__(self, known=None):
+        self.known = known
+        self.asked: list[tuple[str, str]] = []
+
+    def __call__(self, kind, term):
+        self.asked.append((kind, term))
+        if self.known is not None and (kind, term) not in self.known and term not in self.known:
+            return None
+        return np.array([0, 1], dtype=np.int32), np.array([1.0, 0.5], dtype=np.float32)
+
+    def terms(self, kind=None):
+        return {t for k, t in self.asked if kind is None or k == kind}
+
+
+def score(text, postings=None, synonyms=SYN, ranking=DEFAULT, corrections=None):
+    postings = postings or Postings()
+    return scoring.scores(parse(text, synonyms), 3, postings, ranking, corrections), postings
+
+
+def test_query_syntax_characters_are_literal_text():
     raw = 'title:2段階 AND (認証 OR "コード") NOT * ? ~2 ^3 [a TO z] {x} \\ +-!'
-    q = build(parse(raw), FakeLexicon())
-    fields = {f for f, _ in all_terms(q)}
-    assert fields <= set(F.WORD_FIELDS + F.NGRAM_FIELDS + (F.READING,))
-    assert not any(isinstance(sub, (wq.Wildcard, wq.Prefix, wq.Phrase, wq.Not)) for sub in _walk(q))
-    assert {"and", "or", "not"} <= term_texts(q) or "and" in term_texts(q)
-
-
-def _walk(q):
-    yield q
-    for child in q.children():
-        yield from _walk(child)
+    acc, p = score(raw)
+    assert {"and", "or", "not"} & p.terms(F.WORDS)
+    assert not any(t in ("*", "?", "~2") for t in p.terms())
 
 
 def test_long_input_is_capped():
@@ -76,9 +55,10 @@ def test_control_characters_and_surrogates_are_cleaned():
     assert clean(None) == "" and clean("   ") == ""
 
 
-def test_only_symbols_or_emoji_build_no_query():
+def test_only_symbols_or_emoji_score_nothing():
     for raw in ["", "   ", "😀😀", "？？？", "!!!"]:
-        assert build(parse(raw), FakeLexicon()) is wq.NullQuery
+        acc, p = score(raw)
+        assert not acc.any() and not p.asked
 
 
 def test_normalized_query_is_the_cache_key_for_width_variants():
@@ -91,23 +71,20 @@ def test_units_are_compounds_and_content_words():
     assert [u.text for u in parse("コードが違うって出る").units] == ["コード", "違う", "出る"]
 
 
-def test_units_are_or_grouped():
-    q = build(parse("コードが違うって出る"), FakeLexicon())
-    assert isinstance(q, wq.Or)
-    assert not isinstance(q, wq.And)
+def test_units_add_up_and_one_known_unit_is_enough():
+    one, _ = score("コードが違うって出る", Postings({"コード"}))
+    two, _ = score("コードが違うって出る", Postings({"コード", "違う"}))
+    assert one[0] > 0 and two[0] > one[0]
 
 
-def test_synonym_expands_to_a_dismax_of_alternatives_weighted_lower():
-    parsed = parse("スマホ 機種変更", SYN)
+def test_synonym_alternatives_count_their_best_not_their_sum():
+    parsed = parse("スマホ", SYN)
     assert parsed.units[0].alternatives == ("スマートフォン", "携帯")
-    q = build(parsed, FakeLexicon())
-    groups = [sub for sub in q.subqueries if isinstance(sub, wq.DisjunctionMax)]
-    assert len(groups) == 2
-    own, *alts = groups[0].subqueries
-    own_boost = max(t.boost for t in _walk(own) if isinstance(t, wq.Term) and t.fieldname == F.TITLE_WORDS)
-    alt_boost = max(t.boost for t in _walk(alts[0]) if isinstance(t, wq.Term) and t.fieldname == F.TITLE_WORDS)
-    assert alt_boost == own_boost * DEFAULT.synonym < own_boost
-    assert "スマートフォン" in term_texts(q) and "携帯" in term_texts(q)
+    own, _ = score("スマホ", Postings({(F.WORDS, "スマホ")}))
+    both, _ = score("スマホ", Postings({(F.WORDS, "スマホ"), (F.WORDS, "スマートフォン")}))
+    alt_only, _ = score("スマホ", Postings({(F.WORDS, "スマートフォン")}))
+    assert both[0] == own[0]  # an entry saying both is not counted twice
+    assert alt_only[0] == own[0] * DEFAULT.synonym
 
 
 def test_synonyms_match_width_and_kana_variants():
@@ -127,58 +104,48 @@ def test_longest_synonym_wins():
 
 
 def test_a_synonym_of_several_words_must_match_all_of_them():
-    q = build(parse("退会", SYN), FakeLexicon())
-    group = q if isinstance(q, wq.DisjunctionMax) else next(s for s in q.subqueries if isinstance(s, wq.DisjunctionMax))
-    assert any(isinstance(s, wq.And) and {"アカウント", "削除"} <= term_texts(s) for s in group.subqueries)
+    only_one, _ = score("退会", Postings({(F.WORDS, "アカウント")}))
+    both, _ = score("退会", Postings({(F.WORDS, "アカウント"), (F.WORDS, "削除")}))
+    assert not only_one.any() and both[0] > 0
 
 
 def test_unknown_latin_word_is_corrected_by_edit_distance():
-    lex = FakeLexicon(vocab={"authenticator", "google", "backup"})
-    assert corrections("authenticater", lex) == ["authenticator"]
-    assert corrections("google", lex) == []  # known: nothing to correct
-    assert corrections("zzzzzz", lex) == []
-    q = build(parse("Authenticater バックアップ"), lex)
-    fuzzy = [t for t in _walk(q) if isinstance(t, wq.Term) and t.text == "authenticator"]
-    assert fuzzy and all(t.boost < DEFAULT.weights[t.fieldname] for t in fuzzy)
+    latin = LatinWords([("authenticator", 5), ("google", 9), ("backup", 3)])
+    assert latin.corrections("authenticater") == ["authenticator"]
+    assert latin.corrections("google") == []  # known: nothing to correct
+    assert latin.corrections("zzzzzz") == []
+    acc, p = score("Authenticater", Postings({(F.WORDS, "authenticator")}), corrections=latin.corrections)
+    assert acc[0] == DEFAULT.fuzzy
 
 
 def test_long_latin_words_allow_two_edits():
-    lex = FakeLexicon(vocab={"authenticator"})
-    assert corrections("authentificator", lex) == ["authenticator"]
+    assert LatinWords([("authenticator", 1)]).corrections("authentificator") == ["authenticator"]
 
 
 def test_did_you_mean_replaces_the_misspelt_word_only():
-    lex = FakeLexicon(vocab={"authenticator"})
-    assert did_you_mean(parse("Authenticater バックアップ"), lex) == "authenticator バックアップ"
-    assert did_you_mean(parse("スマホ"), lex) is None
+    latin = LatinWords([("authenticator", 1)])
+    assert latin.did_you_mean(parse("Authenticater バックアップ")) == "authenticator バックアップ"
+    assert latin.did_you_mean(parse("スマホ")) is None
 
 
-def test_pruning_leaves_out_terms_too_common_to_matter_but_never_the_strongest():
-    lex = FakeLexicon(common={"認証", "にん", "しょ", "ょう"})
-    ranking = DEFAULT.with_(prune=0.2)
-    assert "認証" in term_texts(build(parse("認証 解除"), lex))
-    assert "認証" not in term_texts(build(parse("認証 解除"), lex, ranking))
-    assert "解除" in term_texts(build(parse("認証 解除"), lex, ranking))
-    everything_common = FakeLexicon(common={"認証", "にん", "んし", "しょ", "ょう"})
-    assert "認証" in term_texts(build(parse("認証"), everything_common, ranking))
-
-
-def test_postings_budget_keeps_the_most_telling_terms():
-    lex = FakeLexicon(common={"認証", "コード"})
-    full = build(parse("認証コード 解除"), lex)
-    budgeted = build(parse("認証コード 解除"), lex, DEFAULT.with_(max_postings=10))
-    assert "解除" in term_texts(budgeted)
-    assert len(term_texts(budgeted)) < len(term_texts(full))
+def test_fuzzy_matching_is_bounded_by_word_length_and_count():
+    vocab = [("a" * n, 1) for n in range(3, 30)] + [(w, 1) for w in ("account", "accept", "access")]
+    latin = LatinWords(vocab)
+    assert latin.corrections("a" * 200) == [] and latin.corrections("a" * 25) == []
+    assert len(latin_words(parse(" ".join(f"acount{i}x" for i in range(40))))) <= 4
+    start = time.perf_counter()
+    for q in ("a" * 200, "ｚ" * 1000, " ".join(["accuont"] * 100)):
+        latin.did_you_mean(parse(q))
+        scoring.scores(parse(q), 3, Postings(set()), DEFAULT, latin.corrections)
+    assert time.perf_counter() - start < 0.5  # an ordinary query takes a few ms; before the bound, 0.5-1 s each
 
 
 def test_bigram_weight_falls_with_query_length():
-    lex = FakeLexicon()
-    short = build(parse("機種変更"), lex)
-    long = build(parse("来週スマートフォンの機種変更を予定していますが認証アプリの引き継ぎ方法と事前準備を教えてください"), lex)
-
-    def ngram_boost(q):
-        return max(t.boost for t in _walk(q) if isinstance(t, wq.Term) and t.fieldname == F.TITLE_NGRAMS)
-    assert ngram_boost(long) < ngram_boost(short)
+    grams = Postings({(F.GRAMS, "機種"), (F.GRAMS, "種変")})
+    short, _ = score("機種変更", grams, synonyms=SynonymTable.from_groups([]))
+    long, _ = score("来週スマートフォンの機種変更を予定していますが認証アプリの引き継ぎ方法と事前準備を教えてください",
+                    grams, synonyms=SynonymTable.from_groups([]))
+    assert 0 < long[0] < short[0]
 
 
 def test_highlight_terms_include_typed_words_forms_and_synonyms():
@@ -189,5 +156,14 @@ def test_highlight_terms_include_typed_words_forms_and_synonyms():
 
 def test_latin_words_with_digits_stay_whole():
     assert [u.text for u in parse("iPhone15に変えた").units][0] == "iphone15"
-    q = build(parse("zqxw58b3b"), FakeLexicon(vocab={"iphone"}))
-    assert "58" not in term_texts(q) and "3" not in term_texts(q)
+    _, p = score("zqxw58b3b", Postings({"iphone"}))
+    assert "58" not in p.terms() and "3" not in p.terms()
+
+
+def test_top_breaks_ties_by_entry_and_filters():
+    acc = np.array([0.5, 2.0, 2.0, 0.0, 1.0], dtype=np.float32)
+    assert scoring.top(acc, 10) == [(1, 2.0), (2, 2.0), (4, 1.0), (0, 0.5)]
+    assert scoring.top(acc, 2) == [(1, 2.0), (2, 2.0)]
+    mask = np.array([True, False, True, True, False])
+    assert scoring.top(acc, 10, mask) == [(2, 2.0), (0, 0.5)]
+    assert scoring.top(np.zeros(3, dtype=np.float32), 5) == []

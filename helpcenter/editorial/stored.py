@@ -3,8 +3,13 @@ with its dates, the per-entry data that `search.documents.snapshot` keeps
 beside the index (`reviewed`, `drafts`, `history`), and the search the
 content cues use.
 
+<<<<<<< HEAD
 Only `Generation.newest`, `Generation.snapshot`, `Generation.synonyms` and
 `service.search` are used, so a change in the search layer is adapted here alone.
+=======
+Only `Generation.newest` (FaqDoc read models) and `Generation.snapshot` are
+used, so a change in the search layer is adapted here alone.
+>>>>>>> 335f2fd (Search engine core (issue 10): one Engine per index generation over BM25F impact arrays written at publish time (numpy, memory-mapped, bm25s-style), one idf()/BM25F definition, FaqDoc read model, parse once (SearchResult carries the parsed query, coverage units and wizards), Whoosh only through its public API for stored documents and browsing (codec.py, scorer.py, fields.Terms and the pickled analyzers removed), per-generation tables and results cache on the engine (no module caches), fuzzy matching bounded by word length and count, analysis in a process pool)
 """
 from __future__ import annotations
 
@@ -36,8 +41,8 @@ def entries(gen: Any) -> list[EntryDates]:
     """Every published entry with its dates (newest update first)."""
     docs = _all_docs(gen)
     marks = gen.snapshot.get("reviewed", {})
-    return [EntryDates(int(d["number"]), d["title"], _dt(d["published"]), _dt(d["updated"]),
-                       _dt(marks.get(str(d["number"])))) for d in docs]
+    return [EntryDates(d.number, d.title, _dt(d.published), _dt(d.updated), _dt(marks.get(str(d.number))))
+            for d in docs]
 
 
 def is_draft(gen: Any, number: int) -> bool:

@@ -1,18 +1,18 @@
 """Japanese text analysis for the index and for queries.
 
-Three views of the same text, each a Whoosh analyzer (pickled into the index,
-so this module's import path and class names must stay stable):
+Three views of the same text, the three kinds of terms the search engine
+indexes (`search.engine`):
 
-* `MorphAnalyzer`: SudachiPy (mode A, core dictionary) words in their
+* words (`morph_terms`): SudachiPy (mode A, core dictionary) words in their
   normalised form (引継ぎ→引き継ぎ, グーグル→google, 二→2, 届きません→届く),
   keeping content words only (particles, auxiliaries and symbols carry no topic).
   Precise, and what long sentence-like questions need.
-* `NgramAnalyzer`: overlapping character bigrams of CJK runs plus whole Latin
+* bigrams (`bigrams`): overlapping character bigrams of CJK runs plus whole Latin
   words. Finds parts of compounds that Sudachi keeps whole
   (バックアップキー→バックアップ) and colloquial fragments.
-* `ReadingAnalyzer`: bigrams of the hiragana reading Sudachi gives each word,
+* reading bigrams (`reading_bigrams`): bigrams of the hiragana reading Sudachi gives each word,
   so にだんかいにんしょう finds 二段階認証.
-* `PartsAnalyzer`: bigrams of content words of 3+ characters only, for long
+* `part_bigrams`: bigrams of content words of 3+ characters only, for long
   answers: finds parts of compounds with far fewer postings than every bigram
   (answers are most of the text; all their bigrams made indexing twice as slow
   and did not improve the evaluation).
@@ -24,7 +24,7 @@ long-vowel look-alikes folded, kanji numerals before counters made digits
 (二段階/2段階) and ヶ/ヵ/カ after a digit made か (3ヶ月/3か月).
 
 `words()` gives the full token list (with surfaces and readings) that the query
-builder and the highlighter use; the analyzers are thin wrappers over it.
+parser and the highlighter use; the term functions are thin wrappers over it.
 """
 from __future__ import annotations
 
@@ -34,7 +34,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from whoosh.analysis import Analyzer, Token
 
 _local = threading.local()
 
@@ -311,41 +310,3 @@ def part_bigrams(text: str) -> list[str]:
         if len(surface) >= PART_MIN_CHARS and is_japanese(surface):
             out.extend(bigrams(surface))
     return out
-
-
-class _TermsAnalyzer(Analyzer):
-    """A Whoosh analyzer over one of the term functions above."""
-
-    fn = staticmethod(bigrams)
-
-    def __eq__(self, other):
-        return type(other) is type(self)
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for pos, term in enumerate(self.fn(value) if tokenize else [value]):
-            t.text = term
-            t.boost = 1.0
-            t.stopped = False
-            if positions:
-                t.pos = start_pos + pos
-            if chars:
-                t.startchar = t.endchar = start_char
-            yield t
-
-
-class NgramAnalyzer(_TermsAnalyzer):
-    fn = staticmethod(bigrams)
-
-
-class MorphAnalyzer(_TermsAnalyzer):
-    fn = staticmethod(morph_terms)
-
-
-class ReadingAnalyzer(_TermsAnalyzer):
-    fn = staticmethod(reading_bigrams)
-
-
-class PartsAnalyzer(_TermsAnalyzer):
-    fn = staticmethod(part_bigrams)

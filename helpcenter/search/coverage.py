@@ -19,21 +19,19 @@ search parser's compounds, words and synonym phrases) that occur in an entry:
   for a kana-only unit (typed by reading, 「じゅうしょへんこう」) the share of its
   reading bigrams found in the reading of the entry's question and aliases.
 
-Two ways to tell what an entry contains: `DocTerms`, term sets from its text
-(the chatbot, `chat.retrieval`), and `index_coverage`, from the index's own
-posting lists (search re-ranks its first page with it: no text is analysed
-again). Pure functions; the callers supply the index.
+What an entry (or a wizard) contains is a `DocTerms`: term sets from its
+text, kept per generation by the engine. The chatbot and wizard matching
+both measure with `coverage()`. Pure functions; the engine supplies the
+document frequencies.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from math import log
-from typing import Callable, Iterable, Sequence
-
-import numpy as np
+from typing import Callable, Iterable
 
 from .analysis import bigrams, reading_bigrams, words
+from .engine import bm25
 
 _KANA_ONLY = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff]+$")
 
@@ -65,7 +63,7 @@ class DocTerms:
 
 
 def idf(df: int, n_docs: int) -> float:
-    return log(1 + (n_docs - df + 0.5) / (df + 0.5))
+    return float(bm25.idf(df, n_docs))
 
 
 def variant(text: str) -> Variant:
@@ -179,67 +177,25 @@ def is_topical(start: int, text: str, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans) or bool(_LATIN.fullmatch(text))
 
 
-# --- coverage from the index ---------------------------------------------------
+# --- the query's units ----------------------------------------------------------
 
-# Field groups that stand for an entry's words, bigrams and readings: all of
-# it, or its question and aliases only.
-Groups = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]
-
-
-def index_coverage(units: Iterable[QueryUnit], docs: np.ndarray, groups: Sequence[Groups],
-                   postings: Callable[[str, str], np.ndarray]) -> list[np.ndarray]:
-    """Coverage of `units` for each of `docs` (document numbers), once per
-    group of fields, as `coverage()` computes it from an entry's text but
-    with "the entry has this term" read from the index: `postings(field,
-    term)` gives a term's sorted document numbers (the search has just read
-    most of them). The answer's bigrams are those the index keeps (of its
-    longer words)."""
-    units = list(units)
-    total = sum(u.weight for u in units)
-    n = len(docs)
-    if total <= 0 or not n:
-        return [np.zeros(n) for _ in groups]
-    in_field: dict[tuple[str, str], np.ndarray] = {}  # shared by the groups
-    nowhere = np.zeros(n, dtype=bool)
-
-    def field_has(field: str, term: str) -> np.ndarray:
-        mask = in_field.get((field, term))
-        if mask is None:
-            ids = postings(field, term)
-            mask = nowhere
-            if len(ids):
-                at = ids.searchsorted(docs)
-                at[at == len(ids)] = 0
-                mask = ids[at] == docs
-            in_field[(field, term)] = mask
-        return mask
-
+def query_units(parsed, df: Callable[[str], int], n_docs: int,
+                corrections: Callable[[str], list[str]] = lambda w: []) -> list[QueryUnit]:
+    """The parsed query's units for coverage, each with its weight: idf in the
+    index (floor MIN_WEIGHT), NON_TOPIC_FACTOR of it for units that do not name
+    a topic; a misspelt Latin word also counts as its corrections."""
+    if parsed.empty:
+        return []
+    n_docs = max(1, n_docs)
+    spans = topic_spans(parsed.normalized)
     out = []
-    for group in groups:
-        known: tuple[dict[str, np.ndarray], ...] = ({}, {}, {})  # per kind: term → has it
-
-        def has(kind: int, term: str) -> np.ndarray:
-            got = known[kind].get(term)
-            if got is None:
-                fields = group[kind]
-                got = field_has(fields[0], term)
-                for f in fields[1:]:
-                    got = got | field_has(f, term)
-                known[kind][term] = got
-            return got
-
-        acc = np.zeros(n)
-        for u in units:
-            best = np.zeros(n)
-            for v in u.variants:
-                for kind, terms in enumerate((v.forms, v.grams, v.readings)):
-                    if terms:
-                        best = np.maximum(best, sum(has(kind, t) for t in terms) / len(terms))
-                        if best.min() >= 1.0:  # every entry has it all: nothing can add
-                            break
-                else:
-                    continue
-                break
-            acc += u.weight * best
-        out.append(acc / total)
+    for u in parsed.units:
+        variants = [variant(t) for t in (u.text, *u.alternatives)]
+        for form in sorted(variants[0].forms):
+            if form.isascii() and not df(form):
+                variants += [variant(c) for c in corrections(form)[:2]]
+        weight = max(unit_weight(variants, df, n_docs), MIN_WEIGHT)
+        if not is_topical(u.start, u.text, spans):
+            weight *= NON_TOPIC_FACTOR
+        out.append(QueryUnit(u.text, weight, tuple(variants)))
     return out

@@ -1,4 +1,5 @@
-"""Index documents from the content model: pure functions, no I/O.
+"""Index documents from the content model, and `FaqDoc`, the read model of a
+published entry: pure functions, no I/O.
 
 Also the snapshot of everything else a publish contains (site, categories,
 synonyms, wizards), stored as JSON beside the index so that one generation
@@ -6,7 +7,7 @@ directory is one consistent version of the help center.
 """
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -20,39 +21,75 @@ def epoch(dt: datetime) -> int:
     return int(dt.astimezone(timezone.utc).timestamp())
 
 
-def faq_document(faq: Faq, content: Content) -> dict[str, Any]:
-    html = render.markdown_to_html(faq.body, content.site.flows)
-    plain = render.html_to_text(html)
+@dataclass(frozen=True)
+class FaqDoc:
+    """A published FAQ entry as pages, search hits, the chatbot and the API
+    read it (built from the stored fields in one place: `from_stored`)."""
+
+    number: int
+    title: str
+    aliases: tuple[str, ...]
+    categories: tuple[str, ...]  # the entry's own category slugs, primary first
+    related: tuple[int, ...]
+    published: int               # epoch seconds (UTC)
+    updated: int
+    excerpt: str                 # about 100 characters of plain text
+    plain: str                   # the answer as plain text
+    html: str                    # the rendered, sanitised answer
+
+    @property
+    def url(self) -> str:
+        return f"/faq/{self.number}"
+
+    @property
+    def primary_category(self) -> str:
+        return self.categories[0] if self.categories else ""
+
+    @classmethod
+    def from_stored(cls, d: dict[str, Any]) -> "FaqDoc":
+        return cls(number=int(d[F.NUMBER]), title=d[F.TITLE], aliases=tuple(d.get(F.ALIASES) or ()),
+                   categories=tuple(d.get(F.CATEGORY_LIST) or ()), related=tuple(d.get(F.RELATED) or ()),
+                   published=int(d.get(F.PUBLISHED) or 0), updated=int(d.get(F.UPDATED) or 0),
+                   excerpt=d.get(F.EXCERPT) or "", plain=d.get(F.PLAIN) or "", html=d.get(F.HTML) or "")
+
+
+def all_category_slugs(faq: Faq, content: Content) -> list[str]:
+    """The entry's categories and their ancestors (what a category page lists)."""
     slugs: list[str] = []
     for slug in faq.categories:
         cat = content.categories[slug]
         for s in cat.ancestors + (slug,):
             if s not in slugs:
                 slugs.append(s)
-    category_titles = " ".join(content.categories[s].title for s in slugs)
-    aliases = "\n".join(faq.aliases)
+    return slugs
+
+
+def faq_document(faq: Faq, content: Content) -> dict[str, Any]:
+    """The Whoosh document of an entry: stored fields (plain Python values)
+    plus the fields browsing sorts and filters by."""
+    html = render.markdown_to_html(faq.body, content.site.flows)
+    plain = render.html_to_text(html)
     return {
         F.NUMBER: str(faq.number),
         F.NUMBER_SORT: faq.number,
         F.TITLE: faq.title,
-        F.TITLE_WORDS: faq.title,
-        F.TITLE_NGRAMS: faq.title,
-        F.ALIASES: aliases,
-        F.ALIASES_WORDS: aliases,
-        F.ALIASES_NGRAMS: aliases,
-        F.BODY_WORDS: plain,
-        F.BODY_NGRAMS: plain,
-        F.READING: faq.title + "\n" + aliases,
-        F.CATEGORY_WORDS: category_titles,
-        F.CATEGORIES: ",".join(slugs),
-        F.CATEGORY_LIST: ",".join(faq.categories),
+        F.ALIASES: list(faq.aliases),
+        F.CATEGORIES: ",".join(all_category_slugs(faq, content)),
+        F.CATEGORY_LIST: list(faq.categories),
         F.UPDATED: epoch(faq.updated),
         F.PUBLISHED: epoch(faq.published),
         F.EXCERPT: render.excerpt(plain, 100),
         F.PLAIN: plain,
         F.HTML: html,
-        F.RELATED: ",".join(str(n) for n in faq.related),
+        F.RELATED: [int(n) for n in faq.related],
     }
+
+
+def search_texts(faq: Faq, content: Content, plain: str) -> dict[str, str]:
+    """The text of each of the search engine's fields (see fields.KIND_FIELDS)."""
+    aliases = "\n".join(faq.aliases)
+    categories = " ".join(content.categories[s].title for s in all_category_slugs(faq, content))
+    return {"title": faq.title, "aliases": aliases, "body": plain, "category": categories}
 
 
 def snapshot(content: Content) -> dict[str, Any]:

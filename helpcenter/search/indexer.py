@@ -2,7 +2,8 @@
 
 Layout under `<instance>/index/`:
 
-    gen-<time>-<pid>-<rand>/   a complete Whoosh index + snapshot.json + FINGERPRINT
+    gen-<time>-<pid>-<rand>/   a Whoosh index of stored documents, engine/ (search
+                               arrays, see search.engine.arrays), snapshot.json, FINGERPRINT
     CURRENT -> gen-…           symlink, replaced atomically with os.replace()
 
 A build writes only into its own new directory; if anything fails the
@@ -24,11 +25,11 @@ from whoosh import index as windex
 
 from ..content.model import Content
 from . import documents
-from .codec import Codec
+from .engine import build
 from .fields import build_schema
 
 # Bump when analysis or fields change, so that `serve` rebuilds stale indexes.
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 CURRENT = "CURRENT"
 KEEP_OLD = 2  # generations kept after a switch, for readers that still hold them
 
@@ -65,23 +66,29 @@ def current_fingerprint(instance_dir: str | Path) -> str | None:
         return None
 
 
-def build_generation(content: Content, target: Path, procs: int = 1) -> None:
-    """Write a complete index and snapshot for `content` into the empty dir `target`."""
+def build_generation(content: Content, target: Path, procs: int | None = None) -> None:
+    """Write a complete generation for `content` into the empty dir `target`:
+    the Whoosh index of stored documents, the search engine's arrays and the
+    snapshot. `procs`: analysis processes (None: by collection size)."""
     ix = windex.create_in(str(target), build_schema())
-    writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=256, codec=Codec())
+    writer = ix.writer(limitmb=256)
+    arrays = build.ArrayBuilder()
     try:
-        for faq in content.faqs.values():
-            writer.add_document(**documents.faq_document(faq, content))
+        for doc, terms in build.analysed(content, procs):
+            writer.add_document(**doc)
+            arrays.add(doc, terms)
     except BaseException:
         writer.cancel()
+        ix.close()
         raise
     writer.commit()
     ix.close()
+    arrays.write(target)
     (target / "snapshot.json").write_text(
         json.dumps(documents.snapshot(content), ensure_ascii=False), encoding="utf-8")
 
 
-def publish(content: Content, instance_dir: str | Path, fingerprint: str = "", procs: int = 1) -> Path:
+def publish(content: Content, instance_dir: str | Path, fingerprint: str = "", procs: int | None = None) -> Path:
     """Build a new generation and make it current. Returns its directory."""
     root = index_root(instance_dir)
     root.mkdir(parents=True, exist_ok=True)

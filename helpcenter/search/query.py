@@ -1,33 +1,20 @@
-"""A member's query → a Whoosh query object. Pure: no Flask, no open index.
+"""A member's query, parsed: pure functions, no Flask, no open index.
 
-Members' text is never parsed as Whoosh query syntax: `parse()` cleans and
+Members' text is never parsed as query syntax: `parse()` cleans and
 normalises it and splits it into *units* (a noun compound such as 2段階認証, a
-verb, or a phrase from synonyms.yaml), and `build()` turns each unit into term
-queries on the word, bigram and reading fields, weighted by `ranking.Ranking`.
-
-* Units are OR-ed: colloquial queries carry words no entry has (って, 出る).
-* A unit found in synonyms.yaml becomes a DisjunctionMax of its alternatives,
-  the member's own word at full weight and the others at `ranking.synonym`, so
-  that an entry saying both スマホ and スマートフォン is not counted twice.
-* Latin words unknown to the index are corrected by edit distance against the
-  word fields (Authenticater → authenticator) at `ranking.fuzzy`.
-* Term statistics come from a `Lexicon` (the searcher in production, a fake
-  in tests): terms the index lacks are left out, and with `ranking.prune` /
-  `ranking.max_postings` so are terms too common to matter.
+verb, or a phrase from synonyms.yaml, with the synonyms as alternatives);
+`unit_terms()` gives a unit's word and bigram terms. The search engine
+(`search.engine.scoring`) scores units; coverage (`search.coverage`) weighs
+them; the highlighter marks `highlight_terms()`.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from math import log
-from typing import Iterable, Protocol, Sequence
+from typing import Iterable, Sequence
 
-from whoosh import query as wq
-
-from . import fields as F
-from .analysis import Word, bigrams, fold, is_japanese, kata_to_hira, normalize, reading_bigrams, words
-from .ranking import DEFAULT, Ranking
+from .analysis import Word, bigrams, fold, is_japanese, kata_to_hira, normalize, words
+from .ranking import Ranking
 
 MAX_QUERY_CHARS = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
@@ -36,16 +23,6 @@ _LATIN_WORD = re.compile(r"^[a-z][a-z0-9'.-]*$")
 _MIXED_RUN = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+(?![a-z0-9])")
 # Noun-like parts of speech that join into one compound unit (2 + 段階 + 認証).
 _COMPOUND_POS = {"名詞", "接尾辞", "接頭辞"}
-
-
-class Lexicon(Protocol):
-    """Term statistics of an index, as the query builder needs them."""
-
-    def doc_count(self) -> int: ...
-
-    def doc_frequency(self, field: str, text: str) -> int: ...
-
-    def terms_within(self, field: str, text: str, maxdist: int, prefix: int) -> Iterable[str]: ...
 
 
 def clean(raw: str | None) -> str:
@@ -66,7 +43,7 @@ def normalized_query(raw: str | None) -> str:
 
 # --- synonyms -----------------------------------------------------------------
 
-@dataclass(frozen=True, eq=False)  # compared by identity: tables are cached per synonyms list
+@dataclass(frozen=True, eq=False)  # compared by identity: one table per generation (search.engine)
 class SynonymTable:
     """Groups of words from synonyms.yaml, folded (normalize + hiragana) for matching.
 
@@ -109,7 +86,6 @@ class SynonymTable:
         return tuple(dict.fromkeys(w for g in groups for w in self.groups[g] if w != typed))
 
 
-@lru_cache(maxsize=16)
 def _table(groups: tuple[tuple[str, ...], ...]) -> SynonymTable:
     index: dict[str, list[int]] = {}
     norm_groups = []
@@ -179,7 +155,6 @@ def parse(raw: str | None, synonyms: SynonymTable = EMPTY_SYNONYMS) -> Parsed:
     return _parse(text, norm, synonyms)
 
 
-@lru_cache(maxsize=4096)
 def _parse(text: str, norm: str, synonyms: SynonymTable) -> Parsed:
     toks = words(norm)
     bounds = {w.start for w in toks} | {w.start + len(w.surface) for w in toks}
@@ -250,232 +225,6 @@ def length_factor(parsed: Parsed, ranking: Ranking) -> float:
     short colloquial queries and add noise to long questions."""
     extra = max(0, parsed.content_words - ranking.short_words)
     return 1.0 / (1.0 + ranking.ngram_decay * extra)
-
-
-def build(parsed: Parsed, lexicon: Lexicon, ranking: Ranking = DEFAULT) -> wq.Query:
-    """The Whoosh query for a parsed member query (NullQuery when nothing to search).
-
-    Shape: Or(unit, …, reading, fuzzy), where a unit is Or(word and bigram
-    terms) or, with synonyms, DisjunctionMax(Or(…) per alternative), and the
-    terms of one text in several fields are grouped as Or(fields)."""
-    if parsed.empty:
-        return wq.NullQuery
-    lexicon = _Memo(lexicon)
-    n_docs = max(1, lexicon.doc_count())
-    factor = length_factor(parsed, ranking)
-    clauses: list[wq.Query] = []
-    for unit in parsed.units:
-        alts = [(unit.text, 1.0)] + [(a, ranking.synonym) for a in unit.alternatives]
-        queries = [q for q in (_text_query(text, weight, lexicon, factor, ranking, require_all=unit.synonym)
-                               for text, weight in alts) if q is not None]
-        if len(queries) == 1:
-            clauses.append(queries[0])
-        elif queries:
-            clauses.append(wq.DisjunctionMax(queries))
-    for extra in (_reading_query(parsed, lexicon, ranking.weights.get(F.READING, 0) * factor),
-                  _fuzzy_query(parsed, lexicon, ranking)):
-        if extra is not None:
-            clauses.append(extra)
-    if not clauses:
-        return wq.NullQuery
-    q = clauses[0] if len(clauses) == 1 else wq.Or(clauses)
-    if ranking.prune > 0 or ranking.max_postings:
-        q = _prune(q, lexicon, n_docs, ranking)
-    return q
-
-
-class _Memo:
-    """A Lexicon that asks the real one once per term."""
-
-    def __init__(self, lexicon: Lexicon):
-        self.lexicon = lexicon
-        self.df: dict[tuple[str, str], int] = {}
-
-    def doc_count(self) -> int:
-        return self.lexicon.doc_count()
-
-    def doc_frequency(self, field: str, text: str) -> int:
-        key = (field, text)
-        if key not in self.df:
-            self.df[key] = self.lexicon.doc_frequency(field, text)
-        return self.df[key]
-
-    def terms_within(self, field: str, text: str, maxdist: int, prefix: int) -> Iterable[str]:
-        return self.lexicon.terms_within(field, text, maxdist, prefix)
-
-
-def _terms(pairs: list[tuple[str, str, float]], lexicon: Lexicon) -> list[wq.Term]:
-    """Term queries for (field, text, boost), leaving out terms the index does not have."""
-    return [wq.Term(field, text, boost=boost) for field, text, boost in pairs
-            if boost > 0 and lexicon.doc_frequency(field, text)]
-
-
-def _text_query(text: str, weight: float, lexicon: Lexicon, factor: float, ranking: Ranking,
-                require_all: bool = False) -> wq.Query | None:
-    """Terms of one unit or synonym. With `require_all` (a synonym of several
-    words, アカウント削除) every word must match: a part alone (アカウント) is
-    not the synonym."""
-    if require_all:
-        parts = [w for w in words(text) if w.content]
-        if len(parts) > 1:
-            clauses = [_text_query(w.surface, weight, lexicon, factor, ranking) for w in parts]
-            if any(c is None for c in clauses):
-                return None
-            # The mean of the words, so that a synonym of several words does not
-            # outweigh a one-word one.
-            return wq.And(clauses, boost=1.0 / len(clauses))
-    forms, grams = unit_terms(text)
-    w = ranking.weights
-    pairs = [(f, t, w.get(f, 0) * weight) for t in forms for f in F.WORD_FIELDS]
-    if factor > 0.05:
-        pairs += [(f, g, w.get(f, 0) * weight * factor) for g in grams for f in F.NGRAM_FIELDS]
-    terms = _terms(pairs, lexicon)
-    return _or(terms) if terms else None
-
-
-def _or(terms: list[wq.Term], scale: float = 1.0) -> wq.Query:
-    """Sum of terms, scaled, with the terms of one text in several fields
-    grouped as Or(fields) (the scorer reads such a group as one merged posting
-    list). Whoosh ignores the boost of a compound query with a single child,
-    so a lone child carries the scale itself."""
-    groups: dict[str, list[wq.Term]] = {}
-    for t in terms:
-        groups.setdefault(t.text, []).append(t)
-    children = [g[0] if len(g) == 1 else wq.Or(g) for g in groups.values()]
-    if len(children) == 1:
-        return _scaled(children[0], scale)
-    return wq.Or(children, boost=scale)
-
-
-def _scaled(q: wq.Query, factor: float) -> wq.Query:
-    """`q` with its score multiplied by `factor`."""
-    if factor == 1.0:
-        return q
-    if isinstance(q, wq.Term):
-        return wq.Term(q.fieldname, q.text, boost=q.boost * factor)
-    return type(q)(list(q.subqueries), boost=q.boost * factor)
-
-
-def _reading_query(parsed: Parsed, lexicon: Lexicon, weight: float) -> wq.Query | None:
-    """Bigrams of the reading of the whole query, particles included, against
-    the reading of titles and aliases: finds what was typed in kana
-    (にだんかいにんしょう, じゅうしょへんこう), and rewards entries whose question
-    sounds like the query."""
-    if weight <= 0.05:
-        return None
-    # Digits inside Latin words (zqx58b3b) would be read ごじゅうはち: leave those words out.
-    grams = _unique(reading_bigrams(_MIXED_RUN.sub(" ", parsed.normalized)))
-    terms = _terms([(F.READING, g, weight) for g in grams], lexicon)
-    return _or(terms) if terms else None
-
-
-# --- leaving out terms that cannot matter -------------------------------------
-
-def term_bound(term: wq.Term, lexicon: Lexicon, n_docs: int, ranking: Ranking) -> float:
-    """The most a term can add to a score, before the boosts of its parents:
-    idf × (k1 + 1) × boost (BM25's term-frequency part never exceeds k1 + 1)."""
-    df = lexicon.doc_frequency(term.fieldname, term.text)
-    idf = log(1 + (n_docs - df + 0.5) / (df + 0.5))
-    return idf * (ranking.k1 + 1) * term.boost
-
-
-def _prune(q: wq.Query, lexicon: Lexicon, n_docs: int, ranking: Ranking) -> wq.Query:
-    """Leave out terms that can add at most `ranking.prune` of what the most
-    telling term of the query can, and, with `ranking.max_postings`, the least
-    telling terms beyond that many postings. In a big collection the common
-    bigrams and words of a query (認証, コー, ーど) each touch most entries for
-    a few hundredths of a point; fewer postings to read, nearly the same order."""
-    found: list[tuple[float, int]] = []  # (bound, postings) of every term
-
-    def collect(node, mult):
-        if isinstance(node, wq.Term):
-            found.append((mult * term_bound(node, lexicon, n_docs, ranking),
-                           lexicon.doc_frequency(node.fieldname, node.text)))
-        else:
-            for child in node.children():
-                collect(child, mult * node.boost)
-
-    collect(q, 1.0)
-    if not found:
-        return q
-    strongest = max(b for b, _ in found)
-    floor = strongest * ranking.prune
-    if ranking.max_postings:
-        spent = 0
-        for bound, cost in sorted(found, reverse=True):
-            spent += cost
-            if spent > ranking.max_postings and bound < strongest:
-                floor = max(floor, bound * 1.000001)
-                break
-
-    def rebuild(node, mult):
-        if isinstance(node, wq.Term):
-            return node if mult * term_bound(node, lexicon, n_docs, ranking) >= floor else None
-        kept = [c for c in (rebuild(child, mult * node.boost) for child in node.children()) if c is not None]
-        if not kept:
-            return None
-        if isinstance(node, wq.And):
-            # A synonym of several words needs them all: keep it whole or not at all.
-            return node if len(kept) == len(node.subqueries) else None
-        if len(kept) == 1 and not isinstance(node, wq.DisjunctionMax):
-            return _scaled(kept[0], node.boost)
-        return type(node)(kept, boost=node.boost)
-
-    return rebuild(q, 1.0) or q
-
-
-# --- Latin typos ---------------------------------------------------------------
-
-def latin_words(parsed: Parsed) -> list[str]:
-    return _unique(t for t in re.findall(r"[a-z][a-z0-9'.-]*", parsed.normalized) if len(t) >= 3)
-
-
-def corrections(word: str, lexicon: Lexicon) -> list[str]:
-    """Index words one or two edits from an unknown Latin word, most frequent first.
-
-    One edit for words of 3–7 letters, two for longer ones (as Elasticsearch's
-    AUTO fuzziness); the first letter must match (prefix 1) to keep it fast
-    and sane, two letters for words of 6+ letters.
-    """
-    if not _LATIN_WORD.match(word) or len(word) < 3:
-        return []
-    if any(lexicon.doc_frequency(f, word) for f in F.WORD_FIELDS):
-        return []
-    maxdist = 1 if len(word) < 8 else 2
-    prefix = 1 if len(word) < 6 else 2
-    found: dict[str, int] = {}
-    for f in F.WORD_FIELDS:
-        for cand in lexicon.terms_within(f, word, maxdist, prefix):
-            if cand != word and _LATIN_WORD.match(cand):
-                found[cand] = found.get(cand, 0) + lexicon.doc_frequency(f, cand)
-    return sorted(found, key=lambda c: (-found[c], c))
-
-
-def _fuzzy_query(parsed: Parsed, lexicon: Lexicon, ranking: Ranking) -> wq.Query | None:
-    clauses = []
-    for word in latin_words(parsed):
-        for cand in corrections(word, lexicon)[:2]:
-            for f in F.WORD_FIELDS:
-                boost = ranking.weights.get(f, 0) * ranking.fuzzy
-                if boost > 0 and lexicon.doc_frequency(f, cand):
-                    clauses.append(wq.Term(f, cand, boost=boost))
-    if not clauses:
-        return None
-    return _or(clauses)
-
-
-def did_you_mean(parsed: Parsed, lexicon: Lexicon) -> str | None:
-    """The query with unknown Latin words replaced by their best correction."""
-    text = parsed.text
-    changed = False
-    for word in latin_words(parsed):
-        fixes = corrections(word, lexicon)
-        if fixes:
-            text, n = re.subn(re.escape(word), fixes[0], text, flags=re.I)
-            if n == 0:
-                text = normalize(text).replace(word, fixes[0])
-            changed = True
-    return text if changed else None
 
 
 def highlight_terms(parsed: Parsed) -> list[str]:

@@ -1,109 +1,105 @@
-"""Ranking parameters and the scoring model: one place for every number that
-decides the order of search results.
+"""Ranking parameters: one place for every number that decides the order of
+search results. Pure data; `engine.bm25` turns it into impacts.
 
-The defaults were tuned on eval/queries.jsonl and eval/long-queries.jsonl as
-a whole (never per query); `helpcenter eval` measures them. Field weights are
-keyed by the names in `fields`, so a renamed field cannot silently lose its
-weight.
+A *stream* is one BM25F score (Robertson & Zaragoza) over a group of text
+fields of one kind of term (words, bigrams, reading bigrams): a term's
+frequencies in the stream's fields are weighted, length-normalised per field
+(b) and summed before one saturation (k1), with one idf over the stream.
+The kinds' streams are then summed with their weights. Every impact is
+computed once, when the index is published, for DEFAULT; another Ranking
+(`helpcenter eval --ranking`, tuning) recomputes them in memory.
 
-Scoring is BM25 per field, summed over fields (Whoosh's BM25F), but with the
-Robertson–Spärck Jones idf `log(1 + (N - n + .5) / (n + .5))` instead of
-Whoosh's `log(N / (n + 1)) + 1`: Whoosh's floor of 1 lets a word that is in
-every entry (2段階認証 in a help center about it) outweigh the one rare word that
-tells entries apart, which long questions suffer from most.
+idf is Robertson–Spärck Jones, `log(1 + (N - n + .5) / (n + .5))`, never
+negative and with no floor, so that a word every entry has (2段階認証 in a help
+center about it) cannot outweigh the one rare word that tells entries apart.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from math import log
-
-from whoosh import scoring
+from typing import Any
 
 from . import fields as F
 
 
-def _default_weights() -> dict[str, float]:
-    # A word of the question counts through three fields (words 1.5, bigrams
-    # 0.75, reading 1.2), a word of the answer through two (words 2.0, bigrams
-    # 0.4); the question is short (less length normalisation, b = 0.5) and its
-    # per-field idf higher, so a match there outweighs one in the answer
-    # (tests/test_search_service.py checks it on a small collection).
+@dataclass(frozen=True)
+class Stream:
+    """One BM25F score over some fields of one kind of term."""
+
+    kind: str                       # fields.WORDS, GRAMS or READING_KIND
+    weight: float                   # multiplies the stream's score
+    fields: dict[str, float]        # field → weight of its term frequencies
+    b: dict[str, float]             # field → length normalisation (0: none, 1: full)
+    k1: float = 1.2                 # saturation
+
+
+def _single(kind: str, name: str, weight: float, b: float) -> Stream:
+    return Stream(kind, weight, {name: 1.0}, {name: b}, k1=0.6)
+
+
+def _default_streams() -> dict[str, Stream]:
+    # One stream per field (BM25 per field, summed with weights): tuned on
+    # eval/queries.jsonl and eval/long-queries.jsonl. A word of the question
+    # counts through three fields (words 1.5, bigrams 0.75, reading 1.2), a
+    # word of the answer through two (words 2.0, bigrams 0.4); the question is
+    # short (less length normalisation, b = 0.5) and its per-field idf higher,
+    # so a match there outweighs one in the answer.
     return {
-        F.TITLE_WORDS: 1.5, F.ALIASES_WORDS: 2.0, F.BODY_WORDS: 2.0, F.CATEGORY_WORDS: 0.33,
-        F.TITLE_NGRAMS: 0.75, F.ALIASES_NGRAMS: 0.8, F.BODY_NGRAMS: 0.4,
-        F.READING: 1.2,
+        F.TITLE_WORDS: _single(F.WORDS, F.TITLE_WORDS, 1.5, 0.5),
+        F.ALIASES_WORDS: _single(F.WORDS, F.ALIASES_WORDS, 2.0, 0.5),
+        F.BODY_WORDS: _single(F.WORDS, F.BODY_WORDS, 2.0, 0.75),
+        F.CATEGORY_WORDS: _single(F.WORDS, F.CATEGORY_WORDS, 0.33, 0.3),
+        F.TITLE_NGRAMS: _single(F.GRAMS, F.TITLE_NGRAMS, 0.75, 0.5),
+        F.ALIASES_NGRAMS: _single(F.GRAMS, F.ALIASES_NGRAMS, 0.8, 0.5),
+        F.BODY_NGRAMS: _single(F.GRAMS, F.BODY_NGRAMS, 0.4, 0.75),
+        F.READING: _single(F.READING_KIND, F.READING, 1.2, 0.5),
     }
-
-
-def _default_b() -> dict[str, float]:
-    # Titles and aliases are short and similar in length: less length normalisation.
-    return {F.TITLE_WORDS: 0.5, F.TITLE_NGRAMS: 0.5, F.ALIASES_WORDS: 0.5, F.ALIASES_NGRAMS: 0.5,
-            F.READING: 0.5, F.CATEGORY_WORDS: 0.3}
 
 
 @dataclass(frozen=True)
 class Ranking:
     """Everything tunable about turning a query into an order of entries."""
 
-    weights: dict[str, float] = field(default_factory=_default_weights)
-    # BM25 saturation and length normalisation (per field where given).
-    k1: float = 0.6
-    b: float = 0.75
-    field_b: dict[str, float] = field(default_factory=_default_b)
+    streams: dict[str, Stream] = field(default_factory=_default_streams)
     # A synonym counts this much of the word the member typed.
     synonym: float = 0.8
     # A Latin word corrected by edit distance (Authenticater→authenticator).
     fuzzy: float = 0.7
-    # Bigram and reading fields help short colloquial queries and hurt long
-    # questions: their weight is multiplied by 1 / (1 + decay * extra words),
-    # extra words being the query's content words beyond `short_words`.
+    # Bigram and reading streams help short colloquial queries and add noise
+    # to long questions: their weight is multiplied by 1 / (1 + decay * extra
+    # words), extra words being the query's content words beyond `short_words`.
     short_words: int = 3
     ngram_decay: float = 0.25
-    # Terms that can add at most this share of the query's strongest term are
-    # left out (see query._prune): speed on big collections, little effect on order.
-    prune: float = 0.0
-    # At most about this many postings are read per query (0: no limit); the
-    # least telling terms go first. Keeps the slowest queries bounded.
-    max_postings: int = 0
+    reading_units: bool = False
+    reading_decay: float | None = None
     # Results scoring below this share of the best one are not listed.
     min_relative: float = 0.2
-    # With rerank_top > 1, the first rerank_top results are re-ordered by
-    # score / best score + rerank_coverage × query coverage + rerank_title ×
-    # coverage by the question and aliases alone (search.coverage; the
-    # chatbot's re-ranking, with its weights). Off by default: it raised
-    # ndcg@10 by up to 0.01 on three sets but added about 4 ms to the p99 of
-    # an uncached query at 10,000 entries, which the speed aim cannot afford
-    # (docs/search.md). `helpcenter eval --ranking '{"rerank_top": 10}'`.
-    rerank_top: int = 0
-    rerank_coverage: float = 0.5
-    rerank_title: float = 1.0
 
-    def with_(self, **changes) -> "Ranking":
-        weights = {**self.weights, **changes.pop("weights", {})}
-        field_b = {**self.field_b, **changes.pop("field_b", {})}
-        return replace(self, weights=weights, field_b=field_b, **changes)
+    def with_(self, **changes: Any) -> "Ranking":
+        """A copy with some values changed; `streams` may name a stream and
+        only the values to change: {"words": {"k1": 1.2, "fields": {"title_words": 2}}}."""
+        streams = dict(self.streams)
+        for name, over in (changes.pop("streams", None) or {}).items():
+            if not isinstance(over, dict):
+                raise TypeError(f"stream {name!r}: expected an object")
+            base = streams.get(name)
+            if base is None:
+                streams[name] = Stream(**over)
+                continue
+            over = dict(over)
+            for key in ("fields", "b"):
+                if key in over:
+                    over[key] = {**getattr(base, key), **over[key]}
+            streams[name] = replace(base, **over)
+        for s in streams.values():
+            unknown = [f for f in (*s.fields, *s.b) if F.FIELD_KIND.get(f) != s.kind]
+            if unknown:
+                raise ValueError(f"fields not of kind {s.kind!r}: {', '.join(unknown)}")
+        return replace(self, streams=streams, **changes)
+
+    def key(self) -> tuple:
+        """What the impacts depend on (to cache them per ranking)."""
+        return tuple(sorted((n, s.kind, s.weight, s.k1, tuple(sorted(s.fields.items())), tuple(sorted(s.b.items())))
+                            for n, s in self.streams.items()))
 
 
 DEFAULT = Ranking()
-
-
-class _Scorer(scoring.BM25FScorer):
-    def __init__(self, searcher, fieldname, text, B, K1, qf=1):
-        super().__init__(searcher, fieldname, text, B, K1, qf=qf)
-        parent = searcher.get_parent()
-        n = parent.doc_frequency(fieldname, text)
-        dc = parent.doc_count_all()
-        self.idf = log(1 + (dc - n + 0.5) / (n + 0.5))
-
-
-class Weighting(scoring.BM25F):
-    """BM25F with a non-negative, floor-free idf (see the module docstring)."""
-
-    def __init__(self, ranking: Ranking = DEFAULT):
-        super().__init__(B=ranking.b, K1=ranking.k1,
-                         **{f"{name}_B": value for name, value in ranking.field_b.items()})
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        if not searcher.schema[fieldname].scorable:
-            return scoring.WeightScorer.for_(searcher, fieldname, text)
-        return _Scorer(searcher, fieldname, text, self._field_B.get(fieldname, self.B), self.K1, qf=qf)

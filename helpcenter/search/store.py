@@ -1,9 +1,10 @@
 """The reading side: the current generation, opened once per process and
 reopened when a new one is published.
 
-A `Generation` is one publish: its Whoosh index, per-thread searchers (Whoosh
-searchers are not safe to share between threads) and the snapshot of site,
-categories and wizards. `IndexStore.current()` checks the CURRENT symlink at
+A `Generation` is one publish: its Whoosh index of stored documents (read
+through per-thread searchers: Whoosh searchers are not safe to share between
+threads), its search `Engine` and the snapshot of site, categories and
+wizards. Pages read entries as `FaqDoc`s. `IndexStore.current()` checks the CURRENT symlink at
 most every `check_seconds`; a worker therefore picks up a new index without a
 restart, and an old generation is retired (its searchers closed) one switch
 later so that requests in flight finish on it.
@@ -15,10 +16,9 @@ import json
 import os
 import threading
 import time
-import weakref
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from whoosh import index as windex
 from whoosh import sorting
@@ -27,8 +27,9 @@ from whoosh.query import Every, Term
 from ..content.model import Category, Site, Wizard
 from . import documents
 from . import fields as F
+from .documents import FaqDoc
+from .engine import Engine
 from .indexer import CURRENT, index_root
-from .ranking import Weighting
 
 
 class NoIndex(RuntimeError):
@@ -39,8 +40,9 @@ _opened = itertools.count(1)
 
 
 class Generation:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, cache_size: int = 512):
         self.path = path
+        self.cache_size = cache_size
         self.name = path.name
         # Unique in this process, for caches keyed by generation: names repeat
         # for the temporary generations of evaluation (gen-temporary).
@@ -55,8 +57,7 @@ class Generation:
     def searcher(self):
         s = getattr(self._local, "searcher", None)
         if s is None:
-            # Our BM25 variant (see ranking); browsing sorts by date, so it only affects search.
-            s = self.index.searcher(weighting=Weighting())
+            s = self.index.searcher()
             self._local.searcher = s
             with self._lock:
                 self._searchers.append(s)
@@ -71,6 +72,10 @@ class Generation:
                     pass
             self._searchers.clear()
         self.index.close()
+
+    @cached_property
+    def engine(self) -> Engine:
+        return Engine(self.path, self.synonyms, self.wizards, self.cache_size)
 
     # --- the snapshot ---------------------------------------------------------
     @cached_property
@@ -94,61 +99,37 @@ class Generation:
         return {int(k): v for k, v in self.snapshot["faq_titles"].items()}
 
     # --- reads for the browsing pages ----------------------------------------
-    def faq(self, number: int) -> dict[str, Any] | None:
-        return self.searcher().document(**{F.NUMBER: str(number)})
+    def faq(self, number: int) -> FaqDoc | None:
+        stored = self.searcher().document(**{F.NUMBER: str(number)})
+        return FaqDoc.from_stored(stored) if stored is not None else None
 
-    def faqs(self, numbers) -> list[dict[str, Any]]:
-        out = []
-        for n in numbers:
-            doc = self.faq(n)
-            if doc is not None:
-                out.append(doc)
-        return out
+    def faqs(self, numbers: Iterable[int]) -> list[FaqDoc]:
+        return [doc for doc in (self.faq(n) for n in numbers) if doc is not None]
+
+    def all_faqs(self) -> Iterable[FaqDoc]:
+        for stored in self.searcher().all_stored_fields():
+            yield FaqDoc.from_stored(stored)
 
     def count(self, category: str) -> int:
         return self.searcher().doc_frequency(F.CATEGORIES, category)
 
-    def newest(self, category: str | None, offset: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
-        """(total, stored docs) of a category (or all) by `updated`, newest first."""
+    def newest(self, category: str | None, offset: int, limit: int) -> tuple[int, list[FaqDoc]]:
+        """(total, entries) of a category (or all) by `updated`, newest first."""
         q = Term(F.CATEGORIES, category) if category else Every()
         order = sorting.MultiFacet([sorting.FieldFacet(F.UPDATED, reverse=True),
                                     sorting.FieldFacet(F.NUMBER_SORT, reverse=True)])
         results = self.searcher().search(q, limit=offset + limit, sortedby=order)
         total = len(results)
-        return total, [hit.fields() for hit in results[offset:offset + limit]]
-
-
-class PerGeneration:
-    """Data built once per generation, on first use, and dropped with it (a
-    weak mapping: a retired generation's data goes when the generation does).
-    `make(gen)` runs under this object's lock, so concurrent first uses build
-    it once."""
-
-    def __init__(self, make: Callable[[Generation], Any]):
-        self._make = make
-        self._data: "weakref.WeakKeyDictionary[Generation, Any]" = weakref.WeakKeyDictionary()
-        self._lock = threading.Lock()
-
-    def __call__(self, gen: Generation) -> Any:
-        got = self._data.get(gen)
-        if got is None:
-            with self._lock:
-                got = self._data.get(gen)
-                if got is None:
-                    got = self._data[gen] = self._make(gen)
-        return got
-
-    def peek(self, gen: Generation) -> Any:
-        """The data if it has been built, else None (does not build it)."""
-        return self._data.get(gen)
+        return total, [FaqDoc.from_stored(hit.fields()) for hit in results[offset:offset + limit]]
 
 
 class IndexStore:
     """One per process (an app extension): hands out the current generation."""
 
     def __init__(self, instance_dir: str | Path, check_seconds: float = 1.0,
-                 on_open: Callable[[Generation], None] | None = None):
+                 on_open: Callable[[Generation], None] | None = None, cache_size: int = 512):
         self.root = index_root(instance_dir)
+        self.cache_size = cache_size  # search results cached per generation
         self.check_seconds = check_seconds
         self.on_open = on_open  # called with each generation this store opens
         self._gen: Generation | None = None
@@ -172,7 +153,7 @@ class IndexStore:
                     raise NoIndex("no index has been built: run `helpcenter index`")
                 return self._gen
             if self._gen is None or self._gen.name != target:
-                fresh = Generation(self.root / target)
+                fresh = Generation(self.root / target, self.cache_size)
                 if self._retired is not None:
                     self._retired.close()
                 self._retired, self._gen = self._gen, fresh

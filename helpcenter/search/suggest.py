@@ -14,20 +14,19 @@ from math import ceil
 
 import numpy as np
 
-from . import fields as F
 from .analysis import bigrams, fold
 from .query import clean
-from .store import PerGeneration
 
 SUGGEST_LIMIT = 8
 _CJK_PAIR = re.compile(r"[\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{2}")
 
 
 
-class _SuggestTable:
+class SuggestTable:
     """Every entry's question and aliases, folded, with an inverted index from
     character bigram to rows (numpy arrays), so that a keystroke looks only at
-    the rows sharing its bigrams instead of scanning every question."""
+    the rows sharing its bigrams instead of scanning every question. One per
+    generation (`Engine.suggestions`)."""
 
     def __init__(self, rows: list[tuple[int, str, str, tuple[str, ...], frozenset[str]]]):
         self.rows = rows
@@ -37,6 +36,18 @@ class _SuggestTable:
                 postings.setdefault(g, []).append(i)
         self.postings = {g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()}
 
+    @classmethod
+    def from_entries(cls, entries: list[dict]) -> "SuggestTable":
+        """From the engine's entries: (number, title, folded title, folded aliases, their bigrams)."""
+        rows = []
+        for e in entries:
+            aliases = tuple(fold(a) for a in e["aliases"] if a.strip())
+            ftitle = fold(e["title"])
+            grams = frozenset(bigrams(ftitle)).union(*(bigrams(a) for a in aliases))
+            rows.append((int(e["number"]), e["title"], ftitle, aliases, grams))
+        rows.sort(key=lambda r: r[0])
+        return cls(rows)
+
     def candidates(self, grams: set[str], need: int) -> np.ndarray:
         """Rows having at least `need` of `grams`."""
         counts = np.zeros(len(self.rows), dtype=np.int32)
@@ -45,21 +56,6 @@ class _SuggestTable:
             if ids is not None:
                 counts[ids] += 1
         return np.flatnonzero(counts >= need)
-
-
-def _build_table(gen) -> _SuggestTable:
-    """(number, title, folded title, folded aliases, their bigrams) of every entry."""
-    rows = []
-    for doc in gen.searcher().all_stored_fields():
-        aliases = tuple(fold(a) for a in (doc.get(F.ALIASES) or "").split("\n") if a.strip())
-        ftitle = fold(doc[F.TITLE])
-        grams = frozenset(bigrams(ftitle)).union(*(bigrams(a) for a in aliases))
-        rows.append((int(doc[F.NUMBER]), doc[F.TITLE], ftitle, aliases, grams))
-    rows.sort(key=lambda r: r[0])
-    return _SuggestTable(rows)
-
-
-suggest_table = PerGeneration(_build_table)  # built once per generation (service.prepare builds it early)
 
 
 # A question sharing at least this share of the typed text's bigrams is
@@ -77,7 +73,7 @@ def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
     text = fold(clean(prefix)).strip()
     if not text or limit < 1:
         return []
-    table = suggest_table(gen)
+    table = gen.engine.suggestions
     grams = set(bigrams(text)) if len(text) >= 2 else set()
     # Only rows sharing enough of the typed text's Japanese bigrams can match:
     # containing the text means having all of them, the overlap rule needs

@@ -26,7 +26,7 @@ class ContentProblems(Exception):
 
 
 @contextmanager
-def temporary_generation(content_dir: str | Path, procs: int = 1, lenient: bool = False) -> Iterator[Generation]:
+def temporary_generation(content_dir: str | Path, procs: int | None = None, lenient: bool = False) -> Iterator[Generation]:
     """A generation built from `content_dir` in a temporary directory (removed afterwards).
 
     `lenient` (evaluating another FAQ collection): entries with problems are
@@ -49,7 +49,7 @@ def temporary_generation(content_dir: str | Path, procs: int = 1, lenient: bool 
 
 @contextmanager
 def open_generation(content_dir: str | Path, instance_dir: str | Path | None = None,
-                    procs: int = 1, lenient: bool = False) -> Iterator[Generation]:
+                    procs: int | None = None, lenient: bool = False) -> Iterator[Generation]:
     if instance_dir is not None:
         live = indexer.current_generation(instance_dir)
         if live is not None and indexer.current_fingerprint(instance_dir) == indexer.content_fingerprint(content_dir):

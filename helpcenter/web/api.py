@@ -46,7 +46,8 @@ def api_search():
     if category and category not in gen.categories:
         abort(404, description=f"no such category: {category}")
     try:
-        result = service.search(gen, query, page, current_app.config["HELPCENTER_PAGE_SIZE"], category)
+        result = service.search(gen, query, page=page, per_page=current_app.config["HELPCENTER_PAGE_SIZE"],
+                                category=category)
     except PageOutOfRange:
         abort(404, description="page is past the last page")
     response = jsonify({

@@ -19,7 +19,7 @@ bp = Blueprint("browse", __name__)
 log = logging.getLogger(__name__)
 
 
-def popular_faqs(gen, limit: int = 10) -> list[dict]:
+def popular_faqs(gen, limit: int = 10) -> list:
     try:
         ranked = views_store.most_viewed(engine(), visitors.today(),
                                          current_app.config["HELPCENTER_POPULAR_DAYS"], limit)
@@ -64,17 +64,16 @@ def faq(number: str):
     if doc is None:
         raise not_found("お探しのFAQは見つかりませんでした。番号をご確認いただくか、検索をお試しください。")
     if not visitors.is_bot(request.user_agent.string):
-        views_store.record_view(engine(), int(doc["number"]), visitors.visitor_id(), visitors.today())
+        views_store.record_view(engine(), doc.number, visitors.visitor_id(), visitors.today())
         # opened from the search results, which link as /faq/N?sq=<normalized query>&rank=<n>
         query, rank = (request.args.get("sq") or "").strip(), request.args.get("rank", "")
         if query and rank.isascii() and rank.isdigit() and 0 < int(rank) <= 10000:
             events.record_search_click(engine(), visitor=visitors.visitor_id(), normalized=query,
-                                       number=int(doc["number"]), rank=int(rank))
-    related = gen.faqs(int(n) for n in doc["related"].split(",") if n)
-    mark_cacheable(view_number=int(doc["number"]))
-    primary = gen.categories[doc["category_list"].split(",")[0]]
+                                       number=doc.number, rank=int(rank))
+    related = gen.faqs(doc.related)
+    mark_cacheable(view_number=doc.number)
+    primary = gen.categories[doc.primary_category]
     return render_template("faq.html", faq=doc, related=related, primary=primary,
-                           reviewed=stored.reviewed(gen, int(doc["number"])),
-                           draft=stored.is_draft(gen, int(doc["number"])),
+                           reviewed=stored.reviewed(gen, doc.number), draft=stored.is_draft(gen, doc.number),
                            # changes only: the version it was first published with is not one
-                           history=[c for c in stored.history(gen, int(doc["number"])) if not c.first][:10])
+                           history=[c for c in stored.history(gen, doc.number) if not c.first][:10])

@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, request, send_from_directory
 from markupsafe import Markup
 
 from .. import discovery
+from ..search.documents import FaqDoc
 from .extensions import generation
 
 bp = Blueprint("discovery", __name__)
@@ -28,13 +29,12 @@ def published_entries(gen) -> list[discovery.Entry]:
     return [entry_from_doc(d) for d in docs]
 
 
-def entry_from_doc(doc: dict) -> discovery.Entry:
-    """An index document (browse.py's) as the discovery core wants it."""
+def entry_from_doc(doc: FaqDoc) -> discovery.Entry:
+    """A published entry as the discovery core wants it."""
     return discovery.Entry(
-        number=int(doc["number"]), title=doc["title"], summary=doc.get("excerpt", ""),
-        answer=doc.get("plain", ""), categories=tuple(s for s in doc.get("category_list", "").split(",") if s),
-        published=datetime.fromtimestamp(doc["published"], timezone.utc),
-        updated=datetime.fromtimestamp(doc["updated"], timezone.utc))
+        number=doc.number, title=doc.title, summary=doc.excerpt, answer=doc.plain, categories=doc.categories,
+        published=datetime.fromtimestamp(doc.published, timezone.utc),
+        updated=datetime.fromtimestamp(doc.updated, timezone.utc))
 
 
 def base_url() -> str:

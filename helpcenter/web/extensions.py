@@ -23,7 +23,8 @@ def init_app(app: Flask) -> None:
     cfg = app.config
     app.extensions["helpcenter.index"] = IndexStore(cfg["HELPCENTER_INSTANCE_DIR"],
                                                     cfg["HELPCENTER_INDEX_CHECK_SECONDS"],
-                                                    on_open=_prepare_in_background)
+                                                    on_open=_prepare_in_background,
+                                                    cache_size=cfg["HELPCENTER_SEARCH_CACHE_SIZE"])
     app.extensions["helpcenter.db"] = db.make_engine(cfg["HELPCENTER_DATABASE_URL"])
     csrf.init_app(app)
 

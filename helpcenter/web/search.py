@@ -18,11 +18,6 @@ from .views_common import not_found
 bp = Blueprint("search", __name__)
 
 
-@bp.record_once
-def _configure(state) -> None:
-    service.set_cache_size(state.app.config.get("HELPCENTER_SEARCH_CACHE_SIZE", 512))
-
-
 def category_arg(gen) -> str | None:
     """The `category` filter, or 404 for a slug this help center does not have."""
     slug = (request.args.get("category") or "").strip().strip("/")
@@ -46,7 +41,8 @@ def search_page():
         return render_template("search.html", query="", result=None, category=category,
                                wizards=list(gen.wizards.values()))
     try:
-        result = service.search(gen, query, page, current_app.config["HELPCENTER_PAGE_SIZE"], category)
+        result = service.search(gen, query, page=page, per_page=current_app.config["HELPCENTER_PAGE_SIZE"],
+                                category=category)
     except PageOutOfRange:
         raise not_found("このページはありません。1ページ目からご覧ください。") from None
     pager = Pagination(result.total, result.page, result.per_page)
@@ -55,8 +51,7 @@ def search_page():
         events.record_search(engine(), visitor=visitors.visitor_id(), query=query,
                              normalized=result.normalized, results=result.total, category=category,
                              page=result.page)
-    matched_wizards = service.wizard_matches(gen, query)
     popular = popular_faqs(gen, 5) if result.total == 0 else []
     return render_template("search.html", query=query, result=result, pager=pager, category=category,
-                           matched_wizards=matched_wizards, popular=popular,
+                           matched_wizards=result.wizards, popular=popular,
                            wizards=list(gen.wizards.values()) if result.total == 0 else [])

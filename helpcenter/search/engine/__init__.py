@@ -1,0 +1,197 @@
+"""The search engine of one index generation: `Engine`.
+
+Data flows content → `engine.build` (at publish: Sudachi words, bigrams and
+reading bigrams per field, BM25F impacts) → `engine.arrays` (plain numpy
+files beside the Whoosh index, memory-mapped) → `Engine` (per generation,
+opened once per process) → `engine.scoring` (a parsed query → a score per
+entry). Every table that lives as long as the generation is a cached
+property here (synonyms, spelling vocabulary, Latin words, find-as-you-type,
+wizard terms, category masks) and so is the results cache: nothing is kept
+in module globals, and a retired generation takes all of it with it.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import coverage as C
+from .. import fields as F
+from .. import spelling
+from ..analysis import is_japanese
+from ..query import Parsed, SynonymTable, parse
+from ..ranking import DEFAULT, Ranking
+from ..typos import LatinWords
+from . import arrays, scoring
+
+MAX_RESULTS = 100
+
+
+class LRU:
+    """A small thread-safe LRU mapping (results and parses of one generation)."""
+
+    def __init__(self, size: int):
+        self.size = max(0, int(size))
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = self.misses = 0
+
+    def get(self, key):
+        with self._lock:
+            value = self._data.get(key)
+            if value is None:
+                self.misses += 1
+                return None
+            self._data.move_to_end(key)
+            self.hits += 1
+            return value
+
+    def put(self, key, value) -> None:
+        if self.size <= 0:
+            return
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self.size:
+                self._data.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self.hits = self.misses = 0
+
+
+class Engine:
+    """Search over one generation's arrays. Thread-safe: arrays are read-only,
+    tables are built once (cached_property; a rare double build is harmless)."""
+
+    def __init__(self, path: Path, synonyms: list[list[str]], wizards: dict[str, Any], cache_size: int = 512):
+        root = Path(path) / arrays.DIR
+        self.kinds = {kind: arrays.read_kind(root, kind) for kind in F.KIND_FIELDS}
+        self.entries: list[dict] = arrays.read_entries(root)
+        self.n_docs = len(self.entries)
+        self.numbers = np.array([e["number"] for e in self.entries], dtype=np.int64)
+        self._entry_of = {int(n): i for i, n in enumerate(self.numbers)}
+        self._synonym_groups = synonyms
+        self._wizards = wizards
+        self.results = LRU(cache_size)
+        self._parses = LRU(4096)
+        self._impacts: dict[tuple, dict[str, np.ndarray]] = {}
+        self._masks: dict[str, np.ndarray] = {}
+        self._doc_terms: dict[int, tuple[C.DocTerms, C.DocTerms]] = {}
+
+    # --- term statistics ------------------------------------------------------
+    def df(self, kind: str, term: str) -> int:
+        return self.kinds[kind].df(term)
+
+    def idf(self, df: int) -> float:
+        return C.idf(df, max(1, self.n_docs))
+
+    def entry(self, number: int) -> int | None:
+        return self._entry_of.get(int(number))
+
+    # --- per-generation tables ------------------------------------------------
+    @cached_property
+    def synonyms(self) -> SynonymTable:
+        return SynonymTable.from_groups(self._synonym_groups)
+
+    @cached_property
+    def vocabulary(self) -> spelling.Vocabulary:
+        return spelling.build_vocabulary(e["title"] + "\n" + "\n".join(e["aliases"]) for e in self.entries)
+
+    @cached_property
+    def latin(self) -> LatinWords:
+        words = self.kinds[F.WORDS]
+        counts = np.diff(words.indptr)
+        return LatinWords((t, int(counts[i])) for i, t in enumerate(words.terms) if t[:1].isascii())
+
+    @cached_property
+    def suggestions(self):
+        from ..suggest import SuggestTable
+
+        return SuggestTable.from_entries(self.entries)
+
+    @cached_property
+    def wizard_terms(self) -> dict[str, C.DocTerms]:
+        return {w.id: C.doc_terms(w.title, "\n".join(w.keywords), w.description) for w in self._wizards.values()}
+
+    def doc_terms(self, doc) -> tuple[C.DocTerms, C.DocTerms]:
+        """(all of it, question and aliases only) terms of a FaqDoc, for coverage."""
+        got = self._doc_terms.get(doc.number)
+        if got is None:
+            aliases = "\n".join(doc.aliases)
+            got = (C.doc_terms(doc.title, aliases, doc.plain), C.doc_terms(doc.title, aliases, ""))
+            self._doc_terms[doc.number] = got
+        return got
+
+    def category_mask(self, slug: str) -> np.ndarray:
+        mask = self._masks.get(slug)
+        if mask is None:
+            mask = np.array([slug in e["categories"] for e in self.entries], dtype=bool)
+            self._masks[slug] = mask
+        return mask
+
+    def impacts(self, ranking: Ranking) -> dict[str, np.ndarray]:
+        key = ranking.key()
+        got = self._impacts.get(key)
+        if got is None:
+            got = {kind: ki.impacts_for(ranking) for kind, ki in self.kinds.items()}
+            if len(self._impacts) > 4:
+                self._impacts.clear()
+            self._impacts[key] = got
+        return got
+
+    # --- queries --------------------------------------------------------------
+    def parse(self, text: str) -> Parsed:
+        """A member's query parsed, with synonyms, and with words the index does
+        not have but that sound like words of its questions respelled."""
+        got = self._parses.get(text)
+        if got is not None:
+            return got
+        parsed = parse(text, self.synonyms)
+        if not parsed.empty and is_japanese(parsed.normalized):
+            words, grams = self.kinds[F.WORDS], self.kinds[F.GRAMS]
+            parsed = spelling.respell(parsed, lambda: self.vocabulary, lambda f: words.df(f) > 0,
+                                      lambda g: grams.df(g) > 0)
+        self._parses.put(text, parsed)
+        return parsed
+
+    def scores(self, parsed: Parsed, ranking: Ranking = DEFAULT) -> np.ndarray:
+        impacts = self.impacts(ranking)
+        kinds = self.kinds
+
+        def postings(kind: str, term: str):
+            return kinds[kind].postings(term, impacts[kind])
+
+        return scoring.scores(parsed, self.n_docs, postings, ranking, self.latin.corrections)
+
+    def rank(self, parsed: Parsed, category: str | None = None, ranking: Ranking = DEFAULT,
+             limit: int = MAX_RESULTS) -> list[tuple[int, float]]:
+        """(FAQ number, score) of the matching entries, best first, after the
+        relative cut-off (an OR query matches almost everything faintly)."""
+        if parsed.empty:
+            return []
+        acc = self.scores(parsed, ranking)
+        top = scoring.top(acc, limit, self.category_mask(category) if category else None)
+        if not top:
+            return []
+        floor = top[0][1] * ranking.min_relative
+        return [(int(self.numbers[i]), s) for i, s in top if s >= floor]
+
+    def coverage_units(self, parsed: Parsed) -> list[C.QueryUnit]:
+        """The query's units for coverage (see search.coverage), weighted by idf here."""
+        words = self.kinds[F.WORDS]
+        return C.query_units(parsed, words.df, self.n_docs, self.latin.corrections)
+
+    def prepare(self) -> None:
+        """Build the tables the first searches and keystrokes would otherwise wait for."""
+        for kind in self.kinds.values():
+            kind.ids  # noqa: B018 (builds the term → id table)
+        self.synonyms, self.vocabulary, self.latin, self.suggestions, self.wizard_terms  # noqa: B018

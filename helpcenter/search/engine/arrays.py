@@ -1,0 +1,98 @@
+"""The engine's files in a generation directory, and reading them back.
+
+Per kind of term (`fields.KIND_FIELDS`), bm25s-style plain arrays:
+
+    engine/<kind>.terms.json    the kind's terms; a term's id is its position
+    engine/<kind>.indptr.npy    postings of term t are [indptr[t], indptr[t+1])
+    engine/<kind>.docs.npy      entry ids (int32), ascending within a term
+    engine/<kind>.tf.npy        term frequency per field of the kind (float32, postings × fields)
+    engine/<kind>.lengths.npy   field lengths in terms (float32, entries × fields)
+    engine/<kind>.impacts.npy   BM25F impacts for ranking.DEFAULT (float32, per posting)
+    engine/entries.json         per entry id: number, title, aliases, category slugs
+
+Arrays are opened with `np.load(mmap_mode="r")`: every worker of a machine
+shares the same pages. Entry ids are the engine's own (0…N-1 in number
+order), independent of Whoosh's document numbers.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from .. import fields as F
+from ..ranking import DEFAULT, Ranking
+from . import bm25
+
+DIR = "engine"
+ARRAYS = ("indptr", "docs", "tf", "lengths", "impacts")
+
+
+@dataclass
+class KindIndex:
+    """The postings of one kind of term."""
+
+    kind: str
+    fields: tuple[str, ...]
+    terms: list[str]
+    indptr: np.ndarray
+    docs: np.ndarray
+    tf: np.ndarray
+    lengths: np.ndarray
+    impacts: np.ndarray  # for DEFAULT
+
+    @cached_property
+    def ids(self) -> dict[str, int]:
+        return {t: i for i, t in enumerate(self.terms)}
+
+    def df(self, term: str) -> int:
+        """Entries having `term` in any field of this kind (0 when unknown)."""
+        t = self.ids.get(term)
+        return 0 if t is None else int(self.indptr[t + 1] - self.indptr[t])
+
+    def postings(self, term: str, impacts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
+        """(entry ids, impacts) of a term, or None when no entry has it."""
+        t = self.ids.get(term)
+        if t is None:
+            return None
+        lo, hi = int(self.indptr[t]), int(self.indptr[t + 1])
+        return self.docs[lo:hi], (self.impacts if impacts is None else impacts)[lo:hi]
+
+    def field_has(self, term: str, field: str) -> np.ndarray:
+        """Entry ids having `term` in `field`."""
+        t = self.ids.get(term)
+        if t is None:
+            return np.zeros(0, dtype=np.int32)
+        lo, hi = int(self.indptr[t]), int(self.indptr[t + 1])
+        j = self.fields.index(field)
+        return self.docs[lo:hi][self.tf[lo:hi, j] > 0]
+
+    def impacts_for(self, ranking: Ranking) -> np.ndarray:
+        if ranking.key() == DEFAULT.key():
+            return self.impacts
+        return bm25.impacts(self.kind, self.fields, ranking, self.indptr, self.docs, self.tf, self.lengths)
+
+
+def write_kind(root: Path, kind: str, terms: list[str], indptr, docs, tf, lengths) -> None:
+    fields = F.KIND_FIELDS[kind]
+    impacts = bm25.impacts(kind, fields, DEFAULT, indptr, docs, tf, lengths)
+    (root / f"{kind}.terms.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
+    for name, arr in zip(ARRAYS, (indptr, docs, tf, lengths, impacts)):
+        np.save(root / f"{kind}.{name}.npy", arr)
+
+
+def read_kind(root: Path, kind: str) -> KindIndex:
+    terms = json.loads((root / f"{kind}.terms.json").read_text(encoding="utf-8"))
+    arrays = [np.load(root / f"{kind}.{name}.npy", mmap_mode="r") for name in ARRAYS]
+    return KindIndex(kind, F.KIND_FIELDS[kind], terms, *arrays)
+
+
+def write_entries(root: Path, entries: list[dict]) -> None:
+    (root / "entries.json").write_text(json.dumps(entries, ensure_ascii=False), encoding="utf-8")
+
+
+def read_entries(root: Path) -> list[dict]:
+    return json.loads((root / "entries.json").read_text(encoding="utf-8"))

@@ -1,0 +1,124 @@
+"""Building a generation's engine arrays from content (at publish time).
+
+Analysis (Markdown rendering and Sudachi) is most of a build's cost, so
+entries are analysed in a process pool when there are many; the arrays are
+then assembled in one pass with numpy.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+
+from ...content.model import Content
+from .. import documents
+from .. import fields as F
+from ..analysis import bigrams, morph_terms, part_bigrams, reading_bigrams
+from . import arrays
+
+# Below this many entries a pool costs more than it saves.
+POOL_MIN_ENTRIES = 400
+
+
+def entry_terms(texts: dict[str, str]) -> dict[str, Counter]:
+    """Terms of each search field of one entry (see fields.KIND_FIELDS)."""
+    title, aliases, body = texts["title"], texts["aliases"], texts["body"]
+    return {
+        F.TITLE_WORDS: Counter(morph_terms(title)),
+        F.ALIASES_WORDS: Counter(morph_terms(aliases)),
+        F.BODY_WORDS: Counter(morph_terms(body)),
+        F.CATEGORY_WORDS: Counter(morph_terms(texts["category"])),
+        F.TITLE_NGRAMS: Counter(bigrams(title)),
+        F.ALIASES_NGRAMS: Counter(bigrams(aliases)),
+        F.BODY_NGRAMS: Counter(part_bigrams(body)),
+        F.READING: Counter(reading_bigrams(title + "\n" + aliases)),
+    }
+
+
+def analyse(faq, content: Content) -> tuple[dict, dict[str, Counter]]:
+    """(Whoosh document, search terms) of one entry."""
+    doc = documents.faq_document(faq, content)
+    return doc, entry_terms(documents.search_texts(faq, content, doc[F.PLAIN]))
+
+
+_pool_content: Content | None = None  # set in each pool worker by _init (a fork of the builder)
+
+
+def _init(content: Content) -> None:
+    global _pool_content
+    _pool_content = content
+
+
+def _analyse_number(number: int):
+    return analyse(_pool_content.faqs[number], _pool_content)
+
+
+def analysed(content: Content, procs: int | None = None) -> Iterator[tuple[dict, dict[str, Counter]]]:
+    """Every entry analysed, in number order."""
+    numbers = sorted(content.faqs)
+    if procs is None:
+        procs = min(os.cpu_count() or 1, 4) if len(numbers) >= POOL_MIN_ENTRIES else 1
+    if procs <= 1:
+        for n in numbers:
+            yield analyse(content.faqs[n], content)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(procs, initializer=_init, initargs=(content,)) as pool:
+        yield from pool.imap(_analyse_number, numbers, chunksize=32)
+
+
+class ArrayBuilder:
+    """Collects entries' terms, then writes the engine's arrays."""
+
+    def __init__(self):
+        self.entries: list[dict] = []
+        self._rows = {k: ([], [], [], []) for k in F.KIND_FIELDS}  # term id, entry, field, tf
+        self._ids: dict[str, dict[str, int]] = {k: {} for k in F.KIND_FIELDS}
+        self._lengths = {k: [] for k in F.KIND_FIELDS}
+
+    def add(self, doc: dict, terms: dict[str, Counter]) -> None:
+        entry = len(self.entries)
+        self.entries.append({"number": int(doc[F.NUMBER]), "title": doc[F.TITLE], "aliases": doc[F.ALIASES],
+                             "categories": [s for s in doc[F.CATEGORIES].split(",") if s],
+                             "published": doc[F.PUBLISHED]})
+        for kind, names in F.KIND_FIELDS.items():
+            ids = self._ids[kind]
+            tids, docs, cols, tfs = self._rows[kind]
+            lengths = []
+            for j, name in enumerate(names):
+                counts = terms[name]
+                lengths.append(sum(counts.values()))
+                for term, tf in counts.items():
+                    tid = ids.get(term)
+                    if tid is None:
+                        tid = ids[term] = len(ids)
+                    tids.append(tid)
+                    docs.append(entry)
+                    cols.append(j)
+                    tfs.append(tf)
+            self._lengths[kind].append(lengths)
+
+    def write(self, target: Path) -> None:
+        root = target / arrays.DIR
+        root.mkdir()
+        n = len(self.entries)
+        for kind, names in F.KIND_FIELDS.items():
+            tids, docs, cols, tfs = (np.asarray(x, dtype=np.int64) for x in self._rows[kind])
+            key = tids * max(n, 1) + docs
+            uniq, inverse = np.unique(key, return_inverse=True)  # sorted by term id, then entry
+            tf = np.zeros((len(uniq), len(names)), dtype=np.float32)
+            tf[inverse, cols] = tfs
+            post_terms = uniq // max(n, 1)
+            n_terms = len(self._ids[kind])
+            indptr = np.zeros(n_terms + 1, dtype=np.int64)
+            indptr[1:] = np.cumsum(np.bincount(post_terms, minlength=n_terms))
+            lengths = np.asarray(self._lengths[kind], dtype=np.float32).reshape(n, len(names))
+            terms = [None] * n_terms
+            for t, i in self._ids[kind].items():
+                terms[i] = t
+            arrays.write_kind(root, kind, terms, indptr, (uniq % max(n, 1)).astype(np.int32), tf, lengths)
+        arrays.write_entries(root, self.entries)

@@ -1,0 +1,97 @@
+"""A parsed query → a score for every entry: dense numpy arrays, one pass.
+
+* Units add up: colloquial queries carry words no entry has (って, 出る).
+* A unit with synonyms counts its best alternative per entry (the member's
+  own word at full weight, the others at `ranking.synonym`), so that an entry
+  saying both スマホ and スマートフォン is not counted twice; a synonym of
+  several words (アカウント削除) counts only where all its words are, at their mean.
+* Bigram and reading terms count `length_factor` of their impact: they help
+  short colloquial queries and add noise to long questions.
+* Unknown Latin words count through their corrections at `ranking.fuzzy`.
+
+`Postings` is what the engine supplies: a term's entry ids and impacts.
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+import numpy as np
+
+from .. import fields as F
+from ..analysis import reading_bigrams, words
+from ..query import Parsed, length_factor, unit_terms
+from ..ranking import Ranking
+from ..typos import latin_words
+
+Postings = Callable[[str, str], "tuple[np.ndarray, np.ndarray] | None"]  # (kind, term) → (ids, impacts)
+
+# Digits inside Latin words (zqx58b3b) would be read ごじゅうはち: left out of the reading.
+_MIXED_RUN = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+(?![a-z0-9])")
+MIN_FACTOR = 0.05
+
+
+def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
+           corrections: Callable[[str], list[str]] | None = None) -> np.ndarray:
+    acc = np.zeros(n_docs, dtype=np.float32)
+    if parsed.empty or not n_docs:
+        return acc
+    factor = length_factor(parsed, ranking)
+
+    def add(into: np.ndarray, kind: str, terms, weight: float) -> bool:
+        hit = False
+        for term in terms:
+            got = postings(kind, term)
+            if got is not None:
+                ids, imp = got
+                into[ids] += weight * imp
+                hit = True
+        return hit
+
+    def text_vector(text: str, weight: float, require_all: bool) -> np.ndarray | None:
+        if require_all:
+            parts = [w.surface for w in words(text) if w.content]
+            if len(parts) > 1:
+                vecs = [text_vector(p, weight, False) for p in parts]
+                if any(v is None for v in vecs):
+                    return None
+                every = np.logical_and.reduce([v > 0 for v in vecs])
+                return np.where(every, sum(vecs) / len(vecs), 0).astype(np.float32)
+        forms, grams = unit_terms(text)
+        v = np.zeros(n_docs, dtype=np.float32)
+        hit = add(v, F.WORDS, forms, weight)
+        if factor > MIN_FACTOR:
+            hit = add(v, F.GRAMS, grams, weight * factor) or hit
+        return v if hit else None
+
+    for unit in parsed.units:
+        alts = [(unit.text, 1.0)] + [(a, ranking.synonym) for a in unit.alternatives]
+        vecs = [v for v in (text_vector(t, w, unit.synonym) for t, w in alts) if v is not None]
+        if len(vecs) == 1:
+            acc += vecs[0]
+        elif vecs:
+            acc += np.maximum.reduce(vecs)
+    extra = max(0, parsed.content_words - ranking.short_words)
+    rfactor = 1.0 / (1.0 + ranking.reading_decay * extra) if ranking.reading_decay is not None else factor
+    if rfactor > MIN_FACTOR:
+        if ranking.reading_units:
+            grams = dict.fromkeys(g for u in parsed.units for g in reading_bigrams(_MIXED_RUN.sub(" ", u.text)))
+        else:
+            grams = dict.fromkeys(reading_bigrams(_MIXED_RUN.sub(" ", parsed.normalized)))
+        add(acc, F.READING_KIND, grams, rfactor)
+    if corrections is not None:
+        for word in latin_words(parsed):
+            add(acc, F.WORDS, corrections(word)[:2], ranking.fuzzy)
+    return acc
+
+
+def top(acc: np.ndarray, limit: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
+    """(entry id, score) of the best `limit` entries with a score, best first
+    (ties: lower entry id, i.e. lower FAQ number, first)."""
+    if mask is not None:
+        acc = np.where(mask, acc, 0)
+    ids = np.flatnonzero(acc > 0)
+    if len(ids) > limit:
+        ids = ids[np.argpartition(-acc[ids], limit - 1)[:limit]]
+    order = np.lexsort((ids, -acc[ids]))
+    return [(int(ids[i]), float(acc[ids[i]])) for i in order]

@@ -1,0 +1,63 @@
+"""The one BM25F definition (search.engine.bm25): the impacts written at
+publish time equal the textbook formula computed entry by entry."""
+import math
+
+import numpy as np
+import pytest
+
+from helpcenter.search import fields as F
+from helpcenter.search.engine import bm25
+from helpcenter.search.ranking import DEFAULT, Stream
+
+
+def textbook(stream: Stream, fields, tf_row, lengths_row, avg, df, n):
+    tilde = sum(stream.fields.get(f, 0) * tf_row[j] / (1 - stream.b.get(f, 0.75) + stream.b.get(f, 0.75)
+                                                     * lengths_row[j] / avg[j]) for j, f in enumerate(fields))
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return stream.weight * idf * tilde * (stream.k1 + 1) / (tilde + stream.k1) if tilde > 0 else 0.0
+
+
+def test_idf_is_robertson_sparck_jones_and_never_negative():
+    assert bm25.idf(0, 10) == pytest.approx(math.log(1 + 10.5 / 0.5))
+    assert bm25.idf(10, 10) > 0
+    assert bm25.idf(np.array([1, 5]), 10)[0] > bm25.idf(np.array([1, 5]), 10)[1]
+
+
+@pytest.mark.parametrize("kind", [F.WORDS, F.GRAMS, F.READING_KIND])
+def test_impacts_equal_the_formula_entry_by_entry(kind):
+    rng = np.random.default_rng(7)
+    fields = F.KIND_FIELDS[kind]
+    n, terms = 12, 5
+    lengths = rng.integers(1, 40, size=(n, len(fields))).astype(np.float32)
+    indptr, docs, tf = [0], [], []
+    for t in range(terms):
+        ids = np.sort(rng.choice(n, size=rng.integers(1, n), replace=False))
+        rows = rng.integers(0, 4, size=(len(ids), len(fields))).astype(np.float32)
+        rows[rows.sum(axis=1) == 0, 0] = 1  # a posting has the term somewhere
+        docs.extend(ids)
+        tf.extend(rows)
+        indptr.append(len(docs))
+    indptr, docs, tf = np.array(indptr), np.array(docs, dtype=np.int32), np.array(tf)
+    got = bm25.impacts(kind, fields, DEFAULT, indptr, docs, tf, lengths)
+    avg = lengths.mean(axis=0)
+    for t in range(terms):
+        lo, hi = indptr[t], indptr[t + 1]
+        for p in range(lo, hi):
+            want = 0.0
+            for s in DEFAULT.streams.values():
+                if s.kind != kind:
+                    continue
+                df = sum(1 for q in range(lo, hi) if any(s.fields.get(f, 0) * tf[q, j] > 0
+                                                           for j, f in enumerate(fields)))
+                want += textbook(s, fields, tf[p], lengths[docs[p]], avg, df, n)
+            assert got[p] == pytest.approx(want, rel=1e-5)
+
+
+def test_a_ranking_other_than_the_default_recomputes_impacts(gen):
+    words = gen.engine.kinds[F.WORDS]
+    stored = words.impacts_for(DEFAULT)
+    heavier = DEFAULT.with_(streams={n: {"weight": 2 * s.weight} for n, s in DEFAULT.streams.items()
+                                     if s.kind == F.WORDS})
+    assert np.allclose(words.impacts_for(heavier), 2 * np.asarray(stored), rtol=1e-5)
+    assert np.allclose(bm25.impacts(F.WORDS, words.fields, DEFAULT, words.indptr, words.docs, words.tf,
+                                    words.lengths), stored)
