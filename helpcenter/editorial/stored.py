@@ -3,13 +3,9 @@ with its dates, the per-entry data that `search.documents.snapshot` keeps
 beside the index (`reviewed`, `drafts`, `history`), and the search the
 content cues use.
 
-<<<<<<< HEAD
-Only `Generation.newest`, `Generation.snapshot`, `Generation.synonyms` and
-`service.search` are used, so a change in the search layer is adapted here alone.
-=======
-Only `Generation.newest` (FaqDoc read models) and `Generation.snapshot` are
-used, so a change in the search layer is adapted here alone.
->>>>>>> 335f2fd (Search engine core (issue 10): one Engine per index generation over BM25F impact arrays written at publish time (numpy, memory-mapped, bm25s-style), one idf()/BM25F definition, FaqDoc read model, parse once (SearchResult carries the parsed query, coverage units and wizards), Whoosh only through its public API for stored documents and browsing (codec.py, scorer.py, fields.Terms and the pickled analyzers removed), per-generation tables and results cache on the engine (no module caches), fuzzy matching bounded by word length and count, analysis in a process pool)
+Only `Generation.newest` (FaqDoc read models), `Generation.snapshot`,
+`Generation.synonyms` and `service.search` are used, so a change in the search
+layer is adapted here alone.
 """
 from __future__ import annotations
 
@@ -80,7 +76,7 @@ def changed_entries(gen: Any) -> list[tuple[int, StoredChange]]:
     return sorted(out, key=lambda nc: (nc[1].at, nc[0]), reverse=True)
 
 
-def _all_docs(gen: Any) -> list[dict[str, Any]]:
+def _all_docs(gen: Any) -> list:
     total, _ = gen.newest(None, 0, 1)
     return gen.newest(None, 0, max(total, 1))[1]
 
@@ -94,6 +90,5 @@ def knowledge(gen: Any):
         result = service.search(gen, text, page=1, per_page=5)
         return [(h.number, h.score) for h in result.hits]
 
-    questions = {int(d["number"]): (d["title"], *[a for a in (d.get("aliases") or "").splitlines() if a.strip()])
-                 for d in _all_docs(gen)}
+    questions = {d.number: (d.title, *[a for a in d.aliases if a.strip()]) for d in _all_docs(gen)}
     return knowledge_from(search, questions, [list(g) for g in gen.synonyms])
