@@ -113,6 +113,21 @@ def topic_evidence(units: Iterable[QueryUnit], doc: DocTerms) -> float:
     return sum(u.weight * unit_covered(u, doc) for u in units if u.weight >= MIN_WEIGHT)
 
 
+def unit_named(unit: QueryUnit, doc: DocTerms) -> bool:
+    """The text names the unit outright: one of its words, or all of its
+    bigrams (compounds Sudachi keeps whole), for one of its variants."""
+    return any(v.forms & doc.forms or (v.grams and v.grams <= doc.grams) for v in unit.variants)
+
+
+def named_share(units: Iterable[QueryUnit], doc: DocTerms) -> float:
+    """The weighted share of units the text names outright (wizard matching:
+    a wizard's short title, description and keywords must name what the
+    member asks about; partial bigram overlap is not enough)."""
+    units = list(units)
+    total = sum(u.weight for u in units)
+    return sum(u.weight for u in units if unit_named(u, doc)) / total if total > 0 else 0.0
+
+
 def coverage(units: Iterable[QueryUnit], doc: DocTerms) -> float:
     units = list(units)
     total = sum(u.weight for u in units)

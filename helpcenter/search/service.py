@@ -130,15 +130,14 @@ WIZARD_THRESHOLD = 0.5
 
 def _wizards(gen, units: tuple[C.QueryUnit, ...], limit: int = WIZARD_LIMIT,
              threshold: float = WIZARD_THRESHOLD) -> list[Wizard]:
-    """Wizards whose title, description and keywords cover the query well:
-    the coverage (search.coverage) of the query's units by the wizard's terms
-    is at least `threshold`."""
+    """Wizards whose title, description and keywords name the query's units
+    (search.coverage.named_share) for at least `threshold` of their weight."""
     if not units or not gen.wizards:
         return []
     terms = gen.engine.wizard_terms
     scored = []
     for wizard in gen.wizards.values():
-        cov = C.coverage(units, terms[wizard.id])
+        cov = C.named_share(units, terms[wizard.id])
         if cov >= threshold:
             scored.append((cov, wizard))
     scored.sort(key=lambda t: -t[0])

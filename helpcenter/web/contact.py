@@ -67,8 +67,8 @@ def matches(gen, query: str) -> Matches:
     """The FAQs and wizards for what the member typed (the search layer's only caller here)."""
     if not query:
         return Matches("", (), ())
-    result = service.search(gen, query, 1, MAX_FAQS)
-    return Matches(query, tuple(result.hits[:MAX_FAQS]), tuple(service.wizard_matches(gen, query, MAX_WIZARDS)))
+    result = service.search(gen, query, per_page=MAX_FAQS)
+    return Matches(query, tuple(result.hits[:MAX_FAQS]), tuple(result.wizards[:MAX_WIZARDS]))
 
 
 def _query() -> str:
