@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 
 from ..analytics import events
 from ..chat import state as chat_state
@@ -75,9 +75,20 @@ def _query() -> str:
     return clean_text(request.args.get("q"))
 
 
+def _visitor() -> str:
+    """The member's cookie id, on their first request too (the cookie this response sets).
+
+    Other events count a first request under a daily hash (web/visitors.py); here
+    the view, the problem typed and the code must join up with what follows, or a
+    member landing on /contact?q=… would count as deflected after asking for a code.
+    """
+    vid = visitors.visitor_id()
+    return g.get("hc_new_visitor") or vid
+
+
 def _record(kind: str) -> None:
     if not visitors.is_bot(request.user_agent.string):
-        events.record_contact(engine(), visitor=visitors.visitor_id(), kind=kind)
+        events.record_contact(engine(), visitor=_visitor(), kind=kind)
 
 
 def _page(query: str, issued: str | None = None, error: str | None = None, status: int = 200):
@@ -109,7 +120,7 @@ def matches_fragment():
 def _issue(source: str, *, query: str = "", wizard: tuple[str, str] | None = None,
            chat: list[str] | tuple[str, ...] = ()) -> str:
     """Raises store.TooMany past the visitor's daily limit."""
-    gen, visitor = generation(), visitors.visitor_id()
+    gen, visitor = generation(), _visitor()
     activity = store.recent_activity(engine(), visitor)
     trail = build(source, wizards=gen.wizards, faq_titles=gen.faq_titles, query=query, wizard=wizard,
                   chat=chat, activity=activity)
