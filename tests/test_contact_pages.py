@@ -182,6 +182,12 @@ def test_the_json_endpoint_answers_bad_bodies_with_a_json_400(client, body, cont
     assert resp.status_code == 400 and resp.get_json()["error"] == "bad_request"
 
 
+def test_a_client_refusing_cookies_cannot_reset_the_daily_limit(app):
+    client = app.test_client(use_cookies=False)
+    statuses = [client.post("/api/contact-code", json={}).status_code for _ in range(store.MAX_PER_VISITOR_DAY + 1)]
+    assert statuses[-1] == 429 and statuses.count(200) == store.MAX_PER_VISITOR_DAY
+
+
 def test_junk_messages_are_cleaned_not_refused(client, app):
     raw = json.dumps({"messages": ["\x00\x1b", "a\ud800b", "x" * 5000]})  # \ud800 escaped, as a client may send it
     body = client.post("/api/contact-code", data=raw, content_type="application/json").get_json()

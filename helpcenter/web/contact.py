@@ -79,8 +79,10 @@ def _visitor() -> str:
     """The member's cookie id, on their first request too (the cookie this response sets).
 
     Other events count a first request under a daily hash (web/visitors.py); here
-    the view, the problem typed and the code must join up with what follows, or a
-    member landing on /contact?q=… would count as deflected after asking for a code.
+    the view and the problem typed must join up with the code asked for next (a
+    POST, which carries that cookie), or a member landing on /contact?q=… would
+    count as deflected after asking for a code. Codes themselves, and their daily
+    limit, use the stable visitor id, so a client refusing cookies cannot reset it.
     """
     vid = visitors.visitor_id()
     return g.get("hc_new_visitor") or vid
@@ -120,7 +122,7 @@ def matches_fragment():
 def _issue(source: str, *, query: str = "", wizard: tuple[str, str] | None = None,
            chat: list[str] | tuple[str, ...] = ()) -> str:
     """Raises store.TooMany past the visitor's daily limit."""
-    gen, visitor = generation(), _visitor()
+    gen, visitor = generation(), visitors.visitor_id()
     activity = store.recent_activity(engine(), visitor)
     trail = build(source, wizards=gen.wizards, faq_titles=gen.faq_titles, query=query, wizard=wizard,
                   chat=chat, activity=activity)
