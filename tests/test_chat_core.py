@@ -36,7 +36,7 @@ def test_summary_takes_the_lead_and_the_first_steps():
              " ①ログイン画面を開きます。画面の下にあります。 ②IDを入力します。 ③メールのURLを開きます。"
              " ④新しいパスワードを入力します。" + "あ" * 300)
     s = summarize(plain)
-    assert s.startswith("パスワードはログイン画面から再設定できます。 ①ログイン画面を開きます。 ②IDを入力します。")
+    assert s.startswith("パスワードはログイン画面から再設定できます。\n①ログイン画面を開きます。\n②IDを入力します。")
     assert "画面の下にあります" not in s  # only the first sentence of a step
     assert len(s) <= 200
 

@@ -26,7 +26,7 @@ from ..chat import state as chat_state
 from ..chat.model import Reply, State
 from ..chat.policy import respond
 from ..chat.retrieval import IndexKnowledge
-from . import jsonbody, visitors
+from . import furigana, jsonbody, visitors
 from .extensions import csrf, engine, generation
 
 bp = Blueprint("chat", __name__)
@@ -128,7 +128,13 @@ def api():
                       Retry_After=str(math.ceil(wait)))
     state = chat_state.load_state(body.get("state"), _secret())
     reply = _reply(message, state)
-    return jsonify(reply.to_json(chat_state.dump_state(reply.state, _secret())))
+    body = reply.to_json(chat_state.dump_state(reply.state, _secret()))
+    if furigana.furigana_on():
+        # Segments, not HTML: the widget builds <ruby> with textContent only.
+        body["ruby"] = {"lines": [furigana.segments(line) for line in reply.text.split("\n")],
+                        "faqs": [furigana.segments(f.title) for f in reply.faqs],
+                        "wizard": furigana.segments(reply.wizard.title) if reply.wizard else None}
+    return jsonify(body)
 
 
 # --- the page ---------------------------------------------------------------------
