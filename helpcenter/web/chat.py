@@ -26,6 +26,7 @@ from ..chat import state as chat_state
 from ..chat.model import Reply, State
 from ..chat.policy import respond
 from ..chat.retrieval import IndexKnowledge
+from ..search.store import NoIndex
 from . import furigana, jsonbody, visitors
 from .extensions import csrf, engine, generation
 
@@ -132,12 +133,23 @@ def api():
     if furigana.furigana_on():
         # Segments, not HTML: the widget builds <ruby> with textContent only.
         body["ruby"] = {"lines": [furigana.segments(line) for line in reply.text.split("\n")],
-                        "faqs": [furigana.segments(f.title) for f in reply.faqs],
-                        "wizard": furigana.segments(reply.wizard.title) if reply.wizard else None}
+                        "faqs": [furigana.segments(f.title) for f in reply.faqs]}
     return jsonify(body)
 
 
 # --- the page ---------------------------------------------------------------------
+
+STARTERS = 4
+
+
+@bp.app_template_global("chat_starters")
+def starters() -> list[str]:
+    """Questions a member can start with (the page and the widget): the wizards' titles."""
+    try:
+        return [w.title for w in generation().wizards.values()][:STARTERS]
+    except NoIndex:
+        return []
+
 
 def _turn(echo: str, reply: Reply) -> dict:
     return {"user": echo, "reply": {
