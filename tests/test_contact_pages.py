@@ -257,6 +257,8 @@ def test_staff_see_the_members_path_for_a_code_typed_loosely(client, app):
     assert f"受付番号 {code}" in html and "お問い合わせページ" in html
     assert "ログインできない" in html and "/faq/3816" in html
     assert "まず、いまの認証方法を確認しましょう" in html and "/wizard/cannot-use-2fa/4" in html
+    audit = text(client.get("/admin/audit"))
+    assert "受付番号の照会" in audit and code in audit
 
 
 @pytest.mark.parametrize("typed, status, says", [

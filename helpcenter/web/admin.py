@@ -363,6 +363,9 @@ def lookup():
             elif issued is None:
                 error, status = (f"受付番号 {verified} の記録はありません（保存期間の"
                                  f"{current_app.config['HELPCENTER_RETENTION_DAYS']}日を過ぎた可能性があります）。"), 404
+            else:
+                # a member's trail was read: who read it stays on record
+                audit.record(engine(), _editor() or "", "lookup", verified)
     body = _page("admin/lookup.html", ("contact",), code=raw.strip()[:40], issued=issued, error=error,
                  sources=SOURCE_LABELS)
     return body, status
