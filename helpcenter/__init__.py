@@ -30,9 +30,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = 64 * 1024
     app.json.ensure_ascii = False
 
-    from .web import extensions, security, views_common
+    from .web import extensions, furigana, security, views_common
     extensions.init_app(app)
     views_common.init_app(app)
+    furigana.init_app(app)
     security.init_app(app)
 
     from .web import blueprints, pagecache

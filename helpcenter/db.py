@@ -14,7 +14,7 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import (Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text,
+from sqlalchemy import (BigInteger, Boolean, Column, Date, DateTime, Index, Integer, MetaData, String, Table, Text,
                         UniqueConstraint, create_engine, event, text)
 from sqlalchemy.engine import Engine
 
@@ -164,6 +164,32 @@ audit_log = Table(
     Column("detail", String(200), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Index("ix_audit_log_created", "created_at"),
+)
+
+# Editors' login sessions (helpcenter.accounts.sessions): the cookie holds a
+# random token, the database its SHA-256, so logout and a password change end a
+# session on every worker at once. `credential` ties a bootstrap login to the
+# HELPCENTER_ADMIN_PASSWORD it was made with.
+admin_session = Table(
+    "admin_session", metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("editor", String(64), nullable=False),
+    Column("credential", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_admin_session_editor", "editor"),
+    Index("ix_admin_session_expires", "expires_at"),
+)
+
+# Rate limit counters shared by every worker and machine (helpcenter.ratelimits):
+# hits per bucket (limit and client) and window; a bucket is a salted hash, never an address.
+rate_counter = Table(
+    "rate_counter", metadata,
+    Column("bucket", String(64), primary_key=True),
+    Column("slot", BigInteger, primary_key=True),  # which window: epoch seconds // its length
+    Column("hits", Integer, nullable=False),
+    Column("expires_at", DateTime(timezone=True), nullable=False),
+    Index("ix_rate_counter_expires", "expires_at"),
 )
 
 EVENT_TABLES = (faq_view, search_event, search_click, wizard_event, chat_event, feedback, contact_event, contact_code)

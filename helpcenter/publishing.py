@@ -5,15 +5,19 @@ Used by the CLI and by `helpcenter.wsgi`; no Flask here.
 from __future__ import annotations
 
 import fcntl
+import logging
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import db
+from . import db, manifest
 from .content.loader import load_content
 from .content.model import Problem
 from .editorial import history
 from .search import indexer
+
+log = logging.getLogger(__name__)
 
 
 class ContentInvalid(Exception):
@@ -47,8 +51,12 @@ def publish(content_dir: str, instance_dir: str, only_if_stale: bool = False, pr
     """
     with _lock(instance_dir):
         fingerprint = indexer.content_fingerprint(content_dir)
+        current = indexer.current_generation(instance_dir)
         if only_if_stale and indexer.current_fingerprint(instance_dir) == fingerprint:
-            return PublishResult(indexer.current_generation(instance_dir), 0, False)
+            problems = manifest.verify(current)
+            if not problems:
+                return PublishResult(current, 0, False)
+            log.warning("index generation %s is damaged, rebuilding it: %s", current.name, "; ".join(problems[:5]))
         content, problems = load_content(content_dir)
         if content is None:
             raise ContentInvalid(problems)
@@ -57,8 +65,29 @@ def publish(content_dir: str, instance_dir: str, only_if_stale: bool = False, pr
         return PublishResult(path, len(content.faqs), True)
 
 
+def repair_in_background(config: dict, damaged: Path, problems: list[str]) -> threading.Thread:
+    """Rebuild a damaged generation from the content, beside it, while the worker
+    answers 503; the workers of one machine rebuild it once (the index lock)."""
+    def run():
+        log.error("index generation %s is damaged (%s); rebuilding from %s", damaged.name,
+                  "; ".join(problems[:5]), config["HELPCENTER_CONTENT_DIR"])
+        try:
+            result = publish(config["HELPCENTER_CONTENT_DIR"], config["HELPCENTER_INSTANCE_DIR"], only_if_stale=True)
+            log.warning("index repaired: now serving %s", result.path)
+        except ContentInvalid as exc:
+            log.error("cannot repair the index: the content has %d problem(s); run `helpcenter check`",
+                      len(exc.problems))
+        except Exception:  # noqa: BLE001 - logged; the store tries again after DAMAGE_RECHECK_SECONDS
+            log.exception("cannot repair the index")
+
+    thread = threading.Thread(target=run, name="repair-index", daemon=True)
+    thread.start()
+    return thread
+
+
 def prepare(config: dict) -> PublishResult:
-    """What `serve` does first: migrate the database, build the index if missing or stale.
+    """What `serve` does first: migrate the database, build the index if missing,
+    stale or damaged (its manifest check fails).
 
     When the content is invalid but an older index exists, that index keeps
     serving and ContentInvalid is raised only if there is nothing to serve.

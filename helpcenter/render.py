@@ -50,14 +50,26 @@ def markdown_to_html(text: str, flows: dict[str, Flow] | None = None) -> str:
 
 
 _BLOCK_END = re.compile(r"</(p|li|h\d|tr|blockquote|pre)>|<br\s*/?>", re.I)
+# Text that already ends a sentence or a label needs no added punctuation.
+_ENDED = re.compile(r"[。．.！!？?：:、,」』）)】〕]$")
 
 
 def html_to_text(fragment: str) -> str:
-    """Plain text with one space where blocks end, as excerpts show it."""
-    text = _BLOCK_END.sub(" ", fragment)
-    text = re.sub(r"<[^>]+>", "", text)
-    text = html.unescape(text)
-    return re.sub(r"\s+", " ", text).strip()
+    """Plain text as excerpts show it: where a block ends, one space, and
+    punctuation when its text had none (after a heading 「：」, after a line
+    「。」), so that a heading never runs into the sentence after it."""
+    parts = _BLOCK_END.split(fragment)
+    out: list[str] = []
+    # split() with one group: text, tag name (None for <br>), text, ...
+    for i in range(0, len(parts), 2):
+        piece = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", parts[i]))).strip()
+        if not piece:
+            continue
+        if i + 1 < len(parts) and not _ENDED.search(piece):
+            tag = parts[i + 1] or ""
+            piece += "：" if tag[:1] in "hH" and tag else "。"
+        out.append(piece)
+    return " ".join(out)
 
 
 def excerpt(text: str, length: int = 100) -> str:

@@ -51,8 +51,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PAGE_CACHE_SECONDS", 15.0, "How long a worker serves a rendered home, category or FAQ page "
             "again without re-rendering it (0 disables the page cache).", float),
     Setting("SEARCH_CACHE_SIZE", 512, "Search results cached per worker and index generation (0 disables the cache).", int),
-    Setting("CHAT_RATE_LIMIT", "20/60", "Chat messages allowed per client: COUNT/SECONDS.", str),
-    Setting("LOGIN_RATE_LIMIT", "5/300", "Failed admin logins allowed per client: COUNT/SECONDS.", str),
+    Setting("CHAT_RATE_LIMIT", "30/60", "Chat messages allowed per client address (after PROXY_HOPS), "
+            "counted in the database for all workers: COUNT/SECONDS.", str),
+    Setting("CHAT_VISITOR_RATE_LIMIT", "20/60", "Chat messages allowed per visitor (cookie) as a second "
+            "bound: COUNT/SECONDS.", str),
+    Setting("LOGIN_RATE_LIMIT", "5/300", "Failed admin logins allowed per client address: COUNT/SECONDS.", str),
+    Setting("LOGIN_GLOBAL_RATE_LIMIT", "50/300", "Failed admin logins allowed from all addresses together: "
+            "COUNT/SECONDS (a guess spread over many addresses; while it is reached nobody can log in).", str),
     Setting("SESSION_HOURS", 8, "Lifetime of an editor's login session, in hours.", int),
     Setting("REVIEW_DAYS", 180, "An FAQ entry neither reviewed (front matter `reviewed`) nor updated for "
             "this many days is listed for review on the dashboard and counted by `helpcenter report`.", int),

@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from helpcenter.analytics import reports
 from helpcenter.contact import code as codes
 from helpcenter.contact import store
 from helpcenter.db import contact_code, contact_event
@@ -18,8 +19,8 @@ CONTACT_OUTCOME = "/wizard/cannot-use-2fa/4"  # 「まず、いまの認証方�
 
 
 def warm(client) -> None:
-    """Get the visitor cookie: a visitor's first request is counted under a daily hash
-    (helpcenter.web.visitors), so a trail starts at its second request."""
+    """Get the visitor cookie: other events count a visitor's first request under a
+    daily hash (helpcenter.web.visitors), so a trail starts at its second request."""
     client.get("/contact")
 
 
@@ -103,10 +104,17 @@ def test_views_and_problems_typed_are_counted_once_a_day_and_bots_not_at_all(cli
     client.get("/contact/matches?q=パスワードを忘れた")
     client.get("/contact?q=x", headers=BOT)
     rows = contact_rows(app)
-    # the warm-up's view under the first request's hash, then one view and one problem typed
-    assert sorted(r["kind"] for r in rows) == ["typed", "view", "view"]
-    assert len({r["visitor"] for r in rows if r["kind"] == "view"}) == 2
+    assert sorted(r["kind"] for r in rows) == ["typed", "view"]
     assert all("パスワード" not in str(r) for r in rows)  # what was typed is kept only with a code
+
+
+def test_a_member_landing_on_the_contact_page_and_asking_for_a_code_is_not_counted_as_deflected(client, app):
+    # the very first request: no visitor cookie yet; the one this response sets is used
+    html = text(client.get("/contact?q=退会したい"))
+    assert client.post("/contact/code", data=form_fields(html, "contact-code-form")).status_code == 303
+    (view, typed), (issued,) = contact_rows(app), contact_rows(app, contact_code)
+    assert view["visitor"] == typed["visitor"] == issued["visitor"]
+    assert reports.contact_summary(app.extensions["helpcenter.db"], reports.Period.ending_now(7)).deflected == 0
 
 
 # --- issuing codes -----------------------------------------------------------------
@@ -172,6 +180,12 @@ def test_the_widget_gets_a_code_as_json(client, app):
 def test_the_json_endpoint_answers_bad_bodies_with_a_json_400(client, body, content_type):
     resp = client.post("/api/contact-code", data=body, content_type=content_type)
     assert resp.status_code == 400 and resp.get_json()["error"] == "bad_request"
+
+
+def test_a_client_refusing_cookies_cannot_reset_the_daily_limit(app):
+    client = app.test_client(use_cookies=False)
+    statuses = [client.post("/api/contact-code", json={}).status_code for _ in range(store.MAX_PER_VISITOR_DAY + 1)]
+    assert statuses[-1] == 429 and statuses.count(200) == store.MAX_PER_VISITOR_DAY
 
 
 def test_junk_messages_are_cleaned_not_refused(client, app):
@@ -243,6 +257,8 @@ def test_staff_see_the_members_path_for_a_code_typed_loosely(client, app):
     assert f"受付番号 {code}" in html and "お問い合わせページ" in html
     assert "ログインできない" in html and "/faq/3816" in html
     assert "まず、いまの認証方法を確認しましょう" in html and "/wizard/cannot-use-2fa/4" in html
+    audit = text(client.get("/admin/audit"))
+    assert "受付番号の照会" in audit and code in audit
 
 
 @pytest.mark.parametrize("typed, status, says", [

@@ -57,7 +57,7 @@ def test_the_document_is_openapi_31_with_valid_json_schemas():
     assert DOC["openapi"] == "3.1.0"
     for name, schema in DOC["components"]["schemas"].items():
         Draft202012Validator.check_schema(schema)
-    assert {p for p, _ in OPERATIONS} == {"/api/search", "/api/suggest", "/api/chat"}
+    assert {p for p, _ in OPERATIONS} == {"/api/search", "/api/suggest", "/api/chat", "/api/contact-code"}
 
 
 def test_the_document_is_served(client):
@@ -138,13 +138,36 @@ def test_chat_too_large_and_rate_limited_replies_are_documented(make_app, small_
     assert int(limited.headers["Retry-After"]) >= 1
 
 
+def test_contact_code_responses_match_the_document(make_app, small_content, covered):
+    from helpcenter.contact import store
+
+    client = make_app(small_content).test_client()
+    p = "/api/contact-code"
+    client.get("/contact")  # the visitor cookie, so every code below is this visitor's
+    for body in ({"messages": ["天気は？"]}, {}):
+        check(client.post(p, json=body), p, "post", covered)
+    for body in (b"x", b"[]", b'{"messages": "x"}', b'{"messages": [1]}'):
+        resp = client.post(p, data=body, content_type="application/json")
+        assert resp.status_code == 400
+        check(resp, p, "post", covered)
+    big = client.post(p, data=json.dumps({"messages": ["a" * 70_000]}), content_type="application/json")
+    assert big.status_code == 413
+    check(big, p, "post", covered)
+    for _ in range(store.MAX_PER_VISITOR_DAY):
+        client.post(p, json={})
+    limited = client.post(p, json={})
+    assert limited.status_code == 429
+    check(limited, p, "post", covered)
+
+
 def test_without_an_index_every_operation_answers_a_documented_503(tmp_path, covered):
     app = create_app(app_config(tmp_path / "empty-instance"))
     client = app.test_client()
     try:
         for resp, (path, method) in [(client.get("/api/search?q=a"), ("/api/search", "get")),
                                      (client.get("/api/suggest?q=a"), ("/api/suggest", "get")),
-                                     (chat(client, {"message": "SMS"}), ("/api/chat", "post"))]:
+                                     (chat(client, {"message": "SMS"}), ("/api/chat", "post")),
+                                     (client.post("/api/contact-code", json={}), ("/api/contact-code", "post"))]:
             assert resp.status_code == 503
             check(resp, path, method, covered)
     finally:

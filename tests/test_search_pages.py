@@ -12,7 +12,7 @@ def test_results_page_shows_heading_range_cards_and_highlights(client):
     resp = client.get("/search?q=機種変更")
     html = text(resp)
     assert resp.status_code == 200
-    assert '"機種変更" の検索結果' in html
+    assert '「機種変更」の検索結果' in html
     m = re.search(r"(\d+)件中 1 - (\d+) 件を表示", html)
     assert m and int(m.group(2)) == min(10, int(m.group(1)))
     assert 'class="faq-card"' in html and "詳細表示" in html and "No:" in html
@@ -44,6 +44,9 @@ def test_zero_results_offers_popular_wizards_and_contacts(client):
     assert "該当するよくあるご質問が見つかりませんでした" in html
     assert 'href="/wizard/changing-phones"' in html
     assert "解決しない場合のお問い合わせ" in html and "0120-000-123" in html
+    # once, in the footer, which the page's tips link to
+    assert html.count("0120-000-123") == 1 and html.count("解決しない場合のお問い合わせ") == 1
+    assert 'href="#site-contacts"' in html and 'id="site-contacts"' in html
 
 
 def test_zero_results_lists_popular_entries_when_there_are_views(client):

@@ -1,4 +1,4 @@
-"""The audit log: who logged in, logged out and exported what, and when.
+"""The audit log: who logged in, logged out, exported what and read which 受付番号, and when.
 
 Shown on the dashboard (「操作履歴」) and purged with the events
 (`helpcenter db purge`). No address or user agent is stored.
@@ -14,7 +14,7 @@ from ..analytics.reports import Column, Table
 from ..content.model import JST
 from ..db import audit_log
 
-ACTIONS = {"login": "ログイン", "logout": "ログアウト", "export": "CSVの出力"}
+ACTIONS = {"login": "ログイン", "logout": "ログアウト", "export": "CSVの出力", "lookup": "受付番号の照会"}
 
 
 def record(engine: Engine, editor: str, action: str, detail: str = "", now: datetime | None = None) -> None:
@@ -36,6 +36,6 @@ def recent(engine: Engine, limit: int = 200) -> Table:
         at = at.replace(tzinfo=timezone.utc) if at.tzinfo is None else at
         r["at"] = at.astimezone(JST).strftime("%Y-%m-%d %H:%M:%S")
         r["action"] = ACTIONS.get(r["action"], r["action"])
-    return Table("audit", "操作履歴", f"編集者のログイン・ログアウト・CSVの出力。新しい順に{limit}件まで（日本時間）。", (
+    return Table("audit", "操作履歴", f"編集者のログイン・ログアウト・CSVの出力・受付番号の照会。新しい順に{limit}件まで（日本時間）。", (
         Column("at", "日時"), Column("editor", "編集者"), Column("action", "操作"), Column("detail", "内容"),
     ), rows)

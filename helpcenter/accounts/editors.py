@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..db import editor
+from . import sessions
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 200
@@ -64,14 +65,18 @@ def add(engine: Engine, name: str, password: str, now: datetime | None = None) -
 
 
 def set_password(engine: Engine, name: str, password: str) -> bool:
+    """Change the password; every session of the editor ends (a stolen cookie with it)."""
     password = check_password(password)
     with engine.begin() as conn:
-        return conn.execute(editor.update().where(editor.c.name == normalize_name(name))
-                            .values(password_hash=generate_password_hash(password, method="scrypt"))).rowcount > 0
+        changed = conn.execute(editor.update().where(editor.c.name == normalize_name(name))
+                               .values(password_hash=generate_password_hash(password, method="scrypt"))).rowcount
+        sessions.revoke_editor(conn, normalize_name(name))
+        return changed > 0
 
 
 def remove(engine: Engine, name: str) -> bool:
     with engine.begin() as conn:
+        sessions.revoke_editor(conn, normalize_name(name))
         return conn.execute(delete(editor).where(editor.c.name == normalize_name(name))).rowcount > 0
 
 

@@ -84,7 +84,8 @@ def summarize(plain: str, limit: int = SUMMARY_CHARS) -> str:
 
     The answer's first sentence, then its numbered steps (①②③…, the first
     sentence of each) while they fit; without steps, its first sentences.
-    Cut with 「…」 only when even the first sentence is too long.
+    Cut with 「…」 only when even the first sentence is too long. Each step
+    starts a new line, so that the chat shows ①②③ one under the other.
     """
     plain = " ".join((plain or "").split())
     if not plain:
@@ -107,7 +108,7 @@ def summarize(plain: str, limit: int = SUMMARY_CHARS) -> str:
         parts.extend(lead[1:])
     out = ""
     for p in parts:
-        candidate = (out + " " + p).strip() if out else p
+        candidate = (out + ("\n" if _STEP.match(p) else " ") + p).strip() if out else p
         if len(candidate) > limit:
             break
         out = candidate

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from .. import yamlio
+from ..furigana import HIRAGANA, has_kanji, split_word
 from .model import (JST, Category, Contact, Content, Faq, Flow, Node, Option, Outcome,
                     Problem, Site, Wizard)
 
@@ -276,6 +277,46 @@ def _load_synonyms(root: Path, problems: list[Problem]) -> tuple[tuple[str, ...]
             seen.add(w)
         groups.append(words)
     return tuple(groups)
+
+
+# --- readings.yaml --------------------------------------------------------------
+
+def _load_readings(root: Path, problems: list[Problem]) -> dict[str, str]:
+    """Editors' fixes of furigana readings: `readings: {word: hiragana}`."""
+    if not (root / "readings.yaml").exists():
+        return {}
+    got = _read_yaml(root / "readings.yaml", root, problems)
+    if got is None:
+        return {}
+    data, report = got
+    if data is None:
+        return {}
+    if not isinstance(data, dict) or not isinstance(data.get("readings"), dict):
+        report("readings", "must be a mapping with a mapping 'readings' of word: reading")
+        return {}
+    for key in data:
+        if key != "readings":
+            report(str(key), "unknown field")
+    out: dict[str, str] = {}
+    for word, reading in data["readings"].items():
+        field_path = ("readings", word)
+        if not isinstance(word, str) or not has_kanji(word):
+            report(field_path, f"the word must contain kanji: {word!r}")
+            continue
+        if not isinstance(reading, str) or not HIRAGANA.match(reading.strip()):
+            report(field_path, f"the reading must be written in hiragana: {reading!r}")
+            continue
+        if split_word(word, reading.strip()) is None:
+            report(field_path, f"the reading {reading!r} does not fit the kana written in {word!r}")
+            continue
+        out[word] = reading.strip()
+    return out
+
+
+def load_readings(root: str | Path) -> tuple[dict[str, str], list[Problem]]:
+    """Only readings.yaml (the web app's furigana), with its problems."""
+    problems: list[Problem] = []
+    return _load_readings(Path(root), problems), problems
 
 
 # --- faq/*.md -------------------------------------------------------------------
@@ -639,6 +680,7 @@ def load_content(root: str | Path, lenient: bool = False,
     site = _load_site(root, problems)
     categories = _load_categories(root, problems)
     synonyms = _load_synonyms(root, problems)
+    readings = _load_readings(root, problems)
     faqs: dict[int, Faq] = {}
     reports: list[tuple[Faq, _Report]] = []
     faq_dir = root / "faq"
@@ -678,7 +720,7 @@ def load_content(root: str | Path, lenient: bool = False,
     if problems or site is None:
         return None, problems
     faqs = dict(sorted(faqs.items()))
-    return Content(site, categories, faqs, synonyms, wizards), problems
+    return Content(site, categories, faqs, synonyms, wizards, readings=readings), problems
 
 
 def _lenient(root: Path, site: Site | None, categories: dict[str, Category], faqs: dict[int, Faq],

@@ -144,6 +144,7 @@ class Content:
     synonyms: tuple[tuple[str, ...], ...] = ()
     wizards: dict[str, Wizard] = field(default_factory=dict)
     history: dict[int, tuple[Change, ...]] = field(default_factory=dict)  # newest first; empty without git
+    readings: dict[str, str] = field(default_factory=dict)  # furigana fixes: word → hiragana
 
     def top_categories(self) -> list[Category]:
         return [c for c in self.categories.values() if c.parent is None]

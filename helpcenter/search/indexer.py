@@ -23,6 +23,7 @@ from pathlib import Path
 
 from whoosh import index as windex
 
+from .. import manifest
 from ..content.model import Content
 from . import documents
 from .engine import build
@@ -98,6 +99,7 @@ def publish(content: Content, instance_dir: str | Path, fingerprint: str = "", p
     try:
         build_generation(content, building, procs=procs)
         (building / "FINGERPRINT").write_text(fingerprint or "")
+        manifest.write(building)  # last: every file above, checked when the generation is opened
         final = root / name
         os.rename(building, final)
         tmp_link = root / f".{CURRENT}.{os.getpid()}.{secrets.token_hex(3)}"

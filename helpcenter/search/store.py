@@ -24,6 +24,7 @@ from whoosh import index as windex
 from whoosh import sorting
 from whoosh.query import Every, Term
 
+from .. import manifest
 from ..content.model import Category, Site, Wizard
 from . import documents
 from . import fields as F
@@ -34,6 +35,14 @@ from .indexer import CURRENT, index_root
 
 class NoIndex(RuntimeError):
     """No generation has been published yet."""
+
+
+class IndexDamaged(NoIndex):
+    """The current generation failed its manifest check or could not be opened;
+    a rebuild from the content is under way (helpcenter.manifest, publishing)."""
+
+
+DAMAGE_RECHECK_SECONDS = 30.0  # a damaged generation is looked at (and repaired) again after this
 
 
 _opened = itertools.count(1)
@@ -127,11 +136,15 @@ class IndexStore:
     """One per process (an app extension): hands out the current generation."""
 
     def __init__(self, instance_dir: str | Path, check_seconds: float = 1.0,
-                 on_open: Callable[[Generation], None] | None = None, cache_size: int = 512):
+                 on_open: Callable[[Generation], None] | None = None,
+                 on_damaged: Callable[[Path, list[str]], None] | None = None, cache_size: int = 512):
         self.root = index_root(instance_dir)
         self.cache_size = cache_size  # search results cached per generation
         self.check_seconds = check_seconds
         self.on_open = on_open  # called with each generation this store opens
+        self.on_damaged = on_damaged  # called (once per DAMAGE_RECHECK_SECONDS) with a damaged generation
+        self._damaged: tuple[str, float] | None = None  # (generation name, when found)
+        self._verified = float("-inf")  # when check_current last read the files
         self._gen: Generation | None = None
         self._retired: Generation | None = None
         self._checked = 0.0
@@ -153,13 +166,61 @@ class IndexStore:
                     raise NoIndex("no index has been built: run `helpcenter index`")
                 return self._gen
             if self._gen is None or self._gen.name != target:
-                fresh = Generation(self.root / target, self.cache_size)
+                fresh = self._open_checked(target)
+                if fresh is None:  # damaged: keep serving the one before it if there is one
+                    if self._gen is None:
+                        raise IndexDamaged(f"index generation {target} is damaged; rebuilding")
+                    return self._gen
                 if self._retired is not None:
                     self._retired.close()
                 self._retired, self._gen = self._gen, fresh
                 if self.on_open is not None:
                     self.on_open(fresh)
             return self._gen
+
+    def _open_checked(self, target: str) -> Generation | None:
+        """The generation, verified against its manifest; None (and a repair
+        started) when it is damaged."""
+        if self._damaged and self._damaged[0] == target and \
+                time.monotonic() - self._damaged[1] < DAMAGE_RECHECK_SECONDS:
+            return None
+        path = self.root / target
+        problems = manifest.verify(path)
+        if not problems:
+            try:
+                gen = Generation(path, self.cache_size)
+                gen.engine  # noqa: B018 (its arrays opened now: damage shows here, not in a search)
+                return gen
+            except Exception as exc:  # noqa: BLE001 - whatever the damage, it is repaired the same way
+                problems = [f"cannot open: {exc!r}"]
+        self._found_damaged(target, problems)
+        return None
+
+    def _found_damaged(self, target: str, problems: list[str]) -> None:
+        self._damaged = (target, time.monotonic())
+        if self.on_damaged is not None:
+            self.on_damaged(self.root / target, problems)
+
+    def check_current(self) -> bool:
+        """After an unexpected error: is the open generation damaged (files
+        removed or changed under a running worker)? If so it is dropped and
+        repaired, and current() answers IndexDamaged until a new one is there."""
+        with self._lock:
+            gen, now = self._gen, time.monotonic()
+            if gen is None or (self._damaged and self._damaged[0] == gen.name):
+                return gen is not None
+            if now - self._verified < 5.0:  # errors in a burst: one check (it reads every file)
+                return False
+            self._verified = now
+            problems = manifest.verify(gen.path)
+            if not problems:
+                return False
+            self._gen, self._checked = None, 0.0
+            if self._retired is not None:
+                self._retired.close()
+            self._retired = gen
+            self._found_damaged(gen.name, problems)
+            return True
 
     def close(self) -> None:
         for g in (self._gen, self._retired):

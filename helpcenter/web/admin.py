@@ -5,10 +5,14 @@ with their name and password (accounts made with `helpcenter editors add`);
 HELPCENTER_ADMIN_PASSWORD with an empty name still works, as a bootstrap. With
 neither an account nor that password the dashboard is disabled. Logins,
 logouts and exports go to the audit log. A login lasts
-SESSION_HOURS from the moment of logging in, however active the editor is.
-Failed logins are counted in the database per salted client hash, so
-LOGIN_RATE_LIMIT holds across workers and machines. Without a login every page
-redirects to the login form and every CSV answers 401.
+SESSION_HOURS from the moment of logging in, however active the editor is, and
+is a row in the database (helpcenter.accounts.sessions): logging out, a
+password change or a removed account ends it on every worker at once.
+Login attempts are counted in the database before the password is checked,
+per salted client hash (LOGIN_RATE_LIMIT) and from all clients together
+(LOGIN_GLOBAL_RATE_LIMIT), one at a time, so the limits hold across workers,
+machines and concurrent requests. Without a login every page redirects to the
+login form and every CSV answers 401.
 """
 from __future__ import annotations
 
@@ -18,10 +22,10 @@ import math
 import time
 from datetime import datetime, timedelta, timezone
 
-from flask import (Blueprint, Response, abort, current_app, redirect, render_template, request, session,
+from flask import (Blueprint, Response, abort, current_app, g, redirect, render_template, request, session,
                    url_for)
 
-from ..accounts import audit, editors
+from ..accounts import audit, editors, sessions
 from ..analytics import charts, logins, reports
 from ..contact import code as contact_codes
 from ..contact import store as contact_store
@@ -34,7 +38,7 @@ from .views_common import safe_next
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 SESSION_KEY = "admin_since"
-EDITOR_KEY = "admin_editor"
+TOKEN_KEY = "admin_token"
 DEFAULT_DAYS = 30
 PAGES = (  # endpoint, navigation label
     ("admin.overview", "概要"),
@@ -63,21 +67,44 @@ def _enabled() -> bool:
     return bool(current_app.config["HELPCENTER_ADMIN_PASSWORD"]) or editors.any_exist(engine())
 
 
+def _bootstrap_credential() -> str:
+    """Ties a bootstrap session to the HELPCENTER_ADMIN_PASSWORD it was made with:
+    changing or withdrawing the password ends those sessions."""
+    password = current_app.config["HELPCENTER_ADMIN_PASSWORD"]
+    key = f"admin-bootstrap:{current_app.secret_key}".encode()
+    return hmac.new(key, password.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:32] if password else ""
+
+
 def _editor() -> str | None:
-    """The logged-in editor's name, or None. A removed account or a withdrawn
-    bootstrap password ends its sessions at once."""
-    since, name = session.get(SESSION_KEY), session.get(EDITOR_KEY)
-    if not isinstance(since, (int, float)) or not isinstance(name, str):
+    """The logged-in editor's name, or None: the session's row must still be in
+    the database (not logged out, not expired, password not changed since)."""
+    if "hc_admin_editor" in g:
+        return g.hc_admin_editor
+    g.hc_admin_editor = None
+    since = session.get(SESSION_KEY)
+    if not isinstance(since, (int, float)):
         return None
     if not 0 <= time.time() - since < current_app.config["HELPCENTER_SESSION_HOURS"] * 3600:
         return None
+    found = sessions.lookup(engine(), session.get(TOKEN_KEY))
+    if found is None:
+        return None
+    name, credential = found
     if name == editors.BOOTSTRAP:
-        return name if current_app.config["HELPCENTER_ADMIN_PASSWORD"] else None
-    return name if editors.exists(engine(), name) else None
+        ok = bool(credential) and hmac.compare_digest(credential, _bootstrap_credential())
+    else:
+        ok = editors.exists(engine(), name)
+    g.hc_admin_editor = name if ok else None
+    return g.hc_admin_editor
 
 
 def _logged_in() -> bool:
     return _editor() is not None
+
+
+@bp.context_processor
+def _who() -> dict:
+    return {"admin_editor": _editor()}
 
 
 @bp.before_request
@@ -87,7 +114,7 @@ def _require_login():
     if _logged_in():
         return None
     session.pop(SESSION_KEY, None)
-    session.pop(EDITOR_KEY, None)
+    session.pop(TOKEN_KEY, None)
     if request.path.endswith(".csv"):
         return Response("ログインが必要です。/admin/login からログインしてください。\n", 401,
                         {"Content-Type": "text/plain; charset=utf-8"})
@@ -111,11 +138,11 @@ def _client() -> str:
     return hmac.new(key, (request.remote_addr or "-").encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def _limit() -> tuple[int, int]:
+def _limit(setting: str, default: tuple[int, int]) -> tuple[int, int]:
     try:
-        return logins.parse_limit(current_app.config["HELPCENTER_LOGIN_RATE_LIMIT"])
+        return logins.parse_limit(current_app.config["HELPCENTER_" + setting])
     except ValueError:
-        return 5, 300  # a typo in the setting must not open the door
+        return default  # a typo in the setting must not open the door
 
 
 def _login_page(error: str | None = None, code: int = 200, **extra):
@@ -137,24 +164,23 @@ def login():
 def login_post():
     if not _enabled():
         return _login_page(code=403)
-    client, (count, seconds) = _client(), _limit()
-    eng = engine()
-    if logins.recent_failures(eng, client, seconds) >= count:
-        oldest = logins.oldest_recent_failure(eng, client, seconds)
-        wait = seconds if oldest is None else seconds - (datetime.now(timezone.utc) - oldest).total_seconds()
+    client, eng = _client(), engine()
+    wait = logins.attempt(eng, client, _limit("LOGIN_RATE_LIMIT", (5, 300)),
+                          _limit("LOGIN_GLOBAL_RATE_LIMIT", (50, 300)))
+    if wait:
         minutes = max(1, math.ceil(wait / 60))
         body, code = _login_page(
             f"ログインに続けて失敗したため、しばらくログインできません。約{minutes}分後にもう一度お試しください。", 429)
         return body, code, {"Retry-After": str(max(1, math.ceil(wait)))}
     who = _check_credentials(request.form.get("name", ""), request.form.get("password", ""))
-    if who is None:
-        logins.record_failure(eng, client)
+    if who is None:  # the attempt stays counted as a failure
         return _login_page("名前またはパスワードが違います。", 401)
     logins.clear_failures(eng, client)
     session.clear()  # a fresh session: nothing carried over from before the login
     session.permanent = True
     session[SESSION_KEY] = time.time()
-    session[EDITOR_KEY] = who
+    session[TOKEN_KEY] = sessions.create(eng, who, current_app.config["HELPCENTER_SESSION_HOURS"],
+                                         _bootstrap_credential() if who == editors.BOOTSTRAP else "")
     audit.record(eng, who, "login")
     target = safe_next(request.form.get("next"), url_for("admin.overview"))
     if not target.startswith("/admin/") or target.startswith("/admin/login"):
@@ -177,6 +203,7 @@ def logout():
     who = _editor()
     if who is not None:
         audit.record(engine(), who, "logout")
+    sessions.revoke(engine(), session.get(TOKEN_KEY))  # a copy of the cookie opens nothing any more
     session.clear()
     return redirect(url_for("admin.login", logged_out=1), code=303)
 
@@ -336,6 +363,9 @@ def lookup():
             elif issued is None:
                 error, status = (f"受付番号 {verified} の記録はありません（保存期間の"
                                  f"{current_app.config['HELPCENTER_RETENTION_DAYS']}日を過ぎた可能性があります）。"), 404
+            else:
+                # a member's trail was read: who read it stays on record
+                audit.record(engine(), _editor() or "", "lookup", verified)
     body = _page("admin/lookup.html", ("contact",), code=raw.strip()[:40], issued=issued, error=error,
                  sources=SOURCE_LABELS)
     return body, status

@@ -2,7 +2,7 @@
 the /chat page, which works without JavaScript.
 
 Thin views over `helpcenter.chat`: they validate input, turn the signed state
-into a `State` and back, limit the rate per visitor and record analytics.
+into a `State` and back, limit the rate (helpcenter.ratelimits) and record analytics.
 All decisions are in `helpcenter.chat.policy`.
 
 * POST /api/chat  {"message": "...", "state": "<token>"} → the reply as JSON.
@@ -13,20 +13,25 @@ All decisions are in `helpcenter.chat.policy`.
 """
 from __future__ import annotations
 
+import logging
 import math
 
 from flask import Blueprint, current_app, jsonify, render_template, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from .. import ratelimits
 
 from ..analytics import events
 from ..chat import state as chat_state
 from ..chat.model import Reply, State
 from ..chat.policy import respond
-from ..chat.ratelimit import SlidingWindow, parse
 from ..chat.retrieval import IndexKnowledge
-from . import jsonbody, visitors
+from ..search.store import NoIndex
+from . import furigana, jsonbody, visitors
 from .extensions import csrf, engine, generation
 
 bp = Blueprint("chat", __name__)
+log = logging.getLogger(__name__)
 
 MAX_MESSAGE = 1000
 
@@ -35,20 +40,26 @@ class BadMessage(ValueError):
     """The member's message cannot be used (the text says why, in Japanese for the page)."""
 
 
-def _limiter() -> SlidingWindow:
-    spec = current_app.config["HELPCENTER_CHAT_RATE_LIMIT"]
-    key = "helpcenter.chat_limiter"
-    lim = current_app.extensions.get(key)
-    if lim is None or lim.spec != spec:
-        count, seconds = parse(spec)
-        lim = SlidingWindow(count, seconds)
-        lim.spec = spec  # type: ignore[attr-defined]
-        current_app.extensions[key] = lim
-    return lim
+def _limit(setting: str, default: str) -> ratelimits.Limit:
+    try:
+        return ratelimits.Limit.parse(current_app.config["HELPCENTER_" + setting])
+    except ValueError:
+        return ratelimits.Limit.parse(default)  # a typo in the setting must not lift the limit
 
 
 def _rate_limited() -> float:
-    return _limiter().hit(visitors.visitor_id())
+    """Seconds to wait, or 0: counted per client address (what the client cannot
+    choose, after PROXY_HOPS) and per visitor, in the database all workers share."""
+    secret, eng = current_app.secret_key, engine()
+    try:
+        by_address = ratelimits.hit(eng, ratelimits.key(secret, "chat-address", request.remote_addr or "-"),
+                                    _limit("CHAT_RATE_LIMIT", "30/60"))
+        by_visitor = ratelimits.hit(eng, ratelimits.key(secret, "chat-visitor", visitors.visitor_id()),
+                                    _limit("CHAT_VISITOR_RATE_LIMIT", "20/60"))
+    except SQLAlchemyError:  # the database is away: answer rather than fail (the chat writes nothing else)
+        log.exception("chat rate limit not counted")
+        return 0.0
+    return max(by_address, by_visitor)
 
 
 def _check_message(message) -> str:
@@ -118,10 +129,27 @@ def api():
                       Retry_After=str(math.ceil(wait)))
     state = chat_state.load_state(body.get("state"), _secret())
     reply = _reply(message, state)
-    return jsonify(reply.to_json(chat_state.dump_state(reply.state, _secret())))
+    body = reply.to_json(chat_state.dump_state(reply.state, _secret()))
+    if furigana.furigana_on():
+        # Segments, not HTML: the widget builds <ruby> with textContent only.
+        body["ruby"] = {"lines": [furigana.segments(line) for line in reply.text.split("\n")],
+                        "faqs": [furigana.segments(f.title) for f in reply.faqs]}
+    return jsonify(body)
 
 
 # --- the page ---------------------------------------------------------------------
+
+STARTERS = 4
+
+
+@bp.app_template_global("chat_starters")
+def starters() -> list[str]:
+    """Questions a member can start with (the page and the widget): the wizards' titles."""
+    try:
+        return [w.title for w in generation().wizards.values()][:STARTERS]
+    except NoIndex:
+        return []
+
 
 def _turn(echo: str, reply: Reply) -> dict:
     return {"user": echo, "reply": {

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, g, jsonify, redirect, render_template, request, url_for
 
 from ..analytics import events
 from ..chat import state as chat_state
@@ -75,9 +75,22 @@ def _query() -> str:
     return clean_text(request.args.get("q"))
 
 
+def _visitor() -> str:
+    """The member's cookie id, on their first request too (the cookie this response sets).
+
+    Other events count a first request under a daily hash (web/visitors.py); here
+    the view and the problem typed must join up with the code asked for next (a
+    POST, which carries that cookie), or a member landing on /contact?q=… would
+    count as deflected after asking for a code. Codes themselves, and their daily
+    limit, use the stable visitor id, so a client refusing cookies cannot reset it.
+    """
+    vid = visitors.visitor_id()
+    return g.get("hc_new_visitor") or vid
+
+
 def _record(kind: str) -> None:
     if not visitors.is_bot(request.user_agent.string):
-        events.record_contact(engine(), visitor=visitors.visitor_id(), kind=kind)
+        events.record_contact(engine(), visitor=_visitor(), kind=kind)
 
 
 def _page(query: str, issued: str | None = None, error: str | None = None, status: int = 200):

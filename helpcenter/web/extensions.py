@@ -1,6 +1,7 @@
 """Per-app services attached through init_app and kept in app.extensions.
 
-* `helpcenter.index`: the IndexStore (current index generation)
+* `helpcenter.index`: the IndexStore (current index generation; a damaged one
+  is rebuilt from the content in the background, helpcenter.publishing)
 * `helpcenter.db`: the SQLAlchemy engine
 * CSRF protection (Flask-WTF) for every form post
 """
@@ -21,9 +22,16 @@ csrf = CSRFProtect()
 
 def init_app(app: Flask) -> None:
     cfg = app.config
+    paths = {k: cfg[k] for k in ("HELPCENTER_CONTENT_DIR", "HELPCENTER_INSTANCE_DIR")}
+
+    def repair(damaged, problems) -> None:
+        from ..publishing import repair_in_background
+
+        repair_in_background(paths, damaged, problems)
+
     app.extensions["helpcenter.index"] = IndexStore(cfg["HELPCENTER_INSTANCE_DIR"],
                                                     cfg["HELPCENTER_INDEX_CHECK_SECONDS"],
-                                                    on_open=_prepare_in_background,
+                                                    on_open=_prepare_in_background, on_damaged=repair,
                                                     cache_size=cfg["HELPCENTER_SEARCH_CACHE_SIZE"])
     app.extensions["helpcenter.db"] = db.make_engine(cfg["HELPCENTER_DATABASE_URL"])
     csrf.init_app(app)

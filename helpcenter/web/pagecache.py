@@ -13,9 +13,10 @@ request is still done on a hit:
   generate_csrf() would, creating the session cookie when there is none;
 * the security headers (helpcenter.web.security) are set exactly as Flask sets them.
 
-Entries are keyed by path, `page` parameter, text size, index generation and
-(without HELPCENTER_BASE_URL) the request's scheme and host,
-so publishing new content or switching size never serves a stale page; the
+Entries are keyed by path, `page` parameter, text size, the furigana switch,
+index generation and (without HELPCENTER_BASE_URL) the request's scheme and
+host, so publishing new content or switching size or furigana never serves a
+stale page; the
 short lifetime bounds how stale 「閲覧の多いよくあるご質問」 can be. Anything
 else (other query parameters, POSTs, errors, other pages) goes to Flask.
 """
@@ -35,6 +36,7 @@ from werkzeug.http import dump_cookie, parse_cookie
 
 from .. import views_store
 from . import security, visitors
+from .furigana import COOKIE as FURIGANA_COOKIE
 
 CSRF_PLACEHOLDER = "__hc_csrf_token__"
 _CACHEABLE_QUERY = re.compile(r"^(page=\d{1,6})?$")
@@ -96,7 +98,8 @@ class PageCache:
         # forged Host header only ever reaches the one who sent it.
         origin = "" if self.app.config.get("HELPCENTER_BASE_URL") else \
             (environ.get("wsgi.url_scheme", ""), environ.get("HTTP_HOST") or environ.get("SERVER_NAME", ""))
-        return (environ.get("PATH_INFO", ""), query, size if size in _SIZES else "M", gen, origin)
+        furigana = cookies.get(FURIGANA_COOKIE) == "1"
+        return (environ.get("PATH_INFO", ""), query, size if size in _SIZES else "M", furigana, gen, origin)
 
     def _serve(self, entry: Entry, environ, start_response):
         cookies = parse_cookie(environ.get("HTTP_COOKIE", ""))

@@ -12,9 +12,10 @@ from werkzeug.exceptions import HTTPException
 from ..content.model import JST
 from ..search.store import NoIndex
 from . import visitors
-from .extensions import csrf, generation
+from .extensions import csrf, generation, index_store
 
 SIZES = ("S", "M", "L")
+RETRY_AFTER = 30  # seconds: a rebuild of the index takes a few
 SIZE_COOKIE = "hc_size"
 log = logging.getLogger(__name__)
 
@@ -106,14 +107,17 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(NoIndex)
     def _no_index(exc):
-        if _wants_json():
-            return jsonify({"error": "unavailable", "message": "index is being built"}), 503
-        return render_template("error.html", code=503, title="ただいま準備中です",
-                               message="しばらくしてから再度アクセスしてください。"), 503
+        return _unavailable()
 
     @app.errorhandler(Exception)
     def _unexpected(exc):
         log.exception("unhandled error on %s", request.path)
+        try:  # files of the live index removed or changed under this worker?
+            damaged = index_store().check_current()
+        except Exception:  # noqa: BLE001 - the original error is what gets reported
+            damaged = False
+        if damaged:
+            return _unavailable()
         if _wants_json():
             return jsonify({"error": "internal", "message": "unexpected error"}), 500
         try:
@@ -121,6 +125,20 @@ def init_app(app: Flask) -> None:
                                    message="お手数ですが、時間をおいて再度お試しください。"), 500
         except Exception:
             return "エラーが発生しました", 500
+
+
+def _unavailable():
+    """503 while there is no usable index (none built yet, or one being repaired)."""
+    headers = {"Retry-After": str(RETRY_AFTER)}
+    if _wants_json():
+        return jsonify({"error": "unavailable", "message": "the search index is being built"}), 503, headers
+    try:
+        return render_template("error.html", code=503, title="ただいま準備中です",
+                               message="ヘルプセンターのデータを準備しています。"
+                                       f"{RETRY_AFTER}秒ほどしてから再度アクセスしてください。"), 503, headers
+    except Exception:  # noqa: BLE001 - the page itself needs the index (site name): plain text then
+        return ("ただいま準備中です。しばらくしてから再度アクセスしてください。", 503,
+                {**headers, "Content-Type": "text/plain; charset=utf-8"})
 
 
 def not_found(message: str | None = None):

@@ -54,6 +54,25 @@
     return a;
   }
 
+  // Readings (ruby) from the server's segments [[text, reading|null], …], shown
+  // while the page itself shows furigana; built with textContent only.
+  function furiganaOn() { return /\bfurigana-on\b/.test(document.documentElement.className); }
+
+  function rubyInto(node, segments, fallback) {
+    if (!furiganaOn() || !Array.isArray(segments)) { node.textContent = fallback; return node; }
+    segments.forEach(function (seg) {
+      if (!Array.isArray(seg) || typeof seg[0] !== "string") return;
+      if (typeof seg[1] === "string" && seg[1]) {
+        var ruby = el("ruby", null, seg[0]);
+        ruby.appendChild(el("rt", null, seg[1]));
+        node.appendChild(ruby);
+      } else {
+        node.appendChild(document.createTextNode(seg[0]));
+      }
+    });
+    return node;
+  }
+
   function userBubble(text) {
     var b = el("div", "chat-bubble chat-user");
     b.appendChild(el("p", "chat-who visually-hidden", "あなた："));
@@ -102,15 +121,17 @@
   function botBubble(reply, withOptions, local) {
     var b = el("div", "chat-bubble chat-bot chat-" + (reply.type || "answer"));
     b.appendChild(el("p", "chat-who visually-hidden", "チャットボット："));
-    String(reply.text || "").split("\n").forEach(function (line) {
-      if (line.trim()) b.appendChild(el("p", null, line));
+    var ruby = reply.ruby || {};
+    String(reply.text || "").split("\n").forEach(function (line, i) {
+      if (line.trim()) b.appendChild(rubyInto(el("p"), (ruby.lines || [])[i], line));
     });
     if (reply.faqs && reply.faqs.length) {
       var ul = el("ul", "chat-faqs");
       ul.setAttribute("role", "list");
-      reply.faqs.forEach(function (f) {
+      reply.faqs.forEach(function (f, i) {
         var li = el("li");
-        li.appendChild(link(f.url, f.title));
+        var a = link(f.url, "");
+        li.appendChild(rubyInto(a, (ruby.faqs || [])[i], f.title));
         ul.appendChild(li);
       });
       b.appendChild(ul);
@@ -154,6 +175,7 @@
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
   function renderStored() {
+    if (convo.turns.length) clearOptions();  // the starter questions are for a new conversation
     convo.turns.forEach(function (t, i) {
       log.appendChild(userBubble(t.user));
       log.appendChild(botBubble(t.reply, i === convo.turns.length - 1));
@@ -232,6 +254,9 @@
     if (!text.trim()) { input.focus(); return; }
     input.value = "";
     send(text);
+  });
+  panel.querySelectorAll(".chat-starters button[data-message]").forEach(function (btn) {
+    btn.addEventListener("click", function () { send(btn.getAttribute("data-message")); });
   });
   renderStored();
 })();

@@ -61,7 +61,7 @@ def test_no_member_page_logs_a_csp_violation(watched, live_server):
     assert page.violations() == []
     for path in ("/category/two-factor", "/category/two-factor?page=2", "/search?q=機種変更",
                  "/search?q=zzqqxxyy", "/wizard/", "/chat", "/faq/999999", "/nowhere",
-                 "/feedback/reason?target_type=faq&target=3816", "/wizard/code-rejected/map"):
+                 "/feedback/reason?target_type=faq&target=3816", "/wizard/code-rejected/map", "/contact?q=機種変更"):
         visit(page, base + path)
     # the feedback form, enhanced with fetch
     visit(page, base + "/faq/3816")
@@ -93,7 +93,8 @@ def test_no_dashboard_page_logs_a_csp_violation(watched, live_server):
     page.get_by_role("button", name="ログイン").click()
     page.wait_for_url(base + "/admin/")
     assert page.violations() == []
-    for path in ("/admin/?days=7", "/admin/searches", "/admin/feedback", "/admin/wizards", "/admin/chat"):
+    for path in ("/admin/?days=7", "/admin/searches", "/admin/feedback", "/admin/wizards", "/admin/chat",
+                 "/admin/lookup?code=K7Q-4MD2"):
         visit(page, base + path)
     page.get_by_role("button", name="ログアウト").click()
     page.wait_for_url("**/admin/login**")

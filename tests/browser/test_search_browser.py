@@ -42,7 +42,7 @@ def test_escape_closes_the_suggestions_and_enter_then_searches(page, live_server
     assert box.get_attribute("aria-expanded") == "false"
     box.press("Enter")
     page.wait_for_url("**/search?q=*")
-    assert page.locator("h1").inner_text() == '"機種変更" の検索結果'
+    assert page.locator("h1").inner_text() == '「機種変更」の検索結果'
     assert page.locator("mark").count() > 0
 
 
