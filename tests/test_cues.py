@@ -72,6 +72,13 @@ def test_an_unknown_word_that_shortens_a_question_word_proposes_a_synonym_group(
     assert p.group == ("機種変更", "買い替え", "機種変")
 
 
+def test_short_latin_fragments_are_not_taken_for_shortenings():
+    g = cues.group([Signal("zero_results", "fa", 3)])[0]
+    assert cues.propose(g, know(vocabulary=("face",))).kind == "new_entry"
+    g = cues.group([Signal("zero_results", "authenticat", 3)])[0]
+    assert cues.propose(g, know(vocabulary=("authenticator",))).group == ("authenticator", "authenticat")
+
+
 def test_nothing_close_proposes_a_new_entry():
     g = cues.group([Signal("zero_results", "ペットの登録", 2)])[0]
     p = cues.propose(g, know(vocabulary=("パスワード",)))
