@@ -178,3 +178,20 @@ def test_check_reports_every_problem_of_a_cues_file_with_line_and_field(runner, 
     path.write_text("cues: [", encoding="utf-8")
     assert runner.invoke(main, ["check", "--cues", str(path)]).exit_code == 1
     assert runner.invoke(main, ["check", "--cues", str(tmp_path / "missing.yaml")]).exit_code == 1
+
+
+def test_junk_on_the_editors_pages_never_causes_a_server_error(client, app):
+    import random
+    from urllib.parse import quote
+
+    record(app.extensions["helpcenter.db"])
+    login(client)
+    rnd = random.Random(14)
+    alphabet = "abc0１９あ漢%&?#/\\<>\"'\x00\x1f{}[]\ud800\U0001F600 -"
+    urls = ["/admin/cues?days={}", "/admin/cues.yaml?days={}", "/admin/cues.csv?days={}", "/admin/review?{}",
+            "/admin/review.csv?days={}", "/admin/history/{}", "/admin/history?{}", "/admin/audit?days={}",
+            "/admin/audit.csv?{}"]
+    for _ in range(60):
+        junk = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        url = rnd.choice(urls).format(quote(junk.encode("utf-8", "surrogatepass"), safe=""))
+        assert client.get(url).status_code in (200, 404), url
