@@ -72,6 +72,13 @@ def test_an_unknown_word_that_shortens_a_question_word_proposes_a_synonym_group(
     assert p.group == ("機種変更", "買い替え", "機種変")
 
 
+def test_short_latin_fragments_are_not_taken_for_shortenings():
+    g = cues.group([Signal("zero_results", "fa", 3)])[0]
+    assert cues.propose(g, know(vocabulary=("face",))).kind == "new_entry"
+    g = cues.group([Signal("zero_results", "authenticat", 3)])[0]
+    assert cues.propose(g, know(vocabulary=("authenticator",))).group == ("authenticator", "authenticat")
+
+
 def test_nothing_close_proposes_a_new_entry():
     g = cues.group([Signal("zero_results", "ペットの登録", 2)])[0]
     p = cues.propose(g, know(vocabulary=("パスワード",)))
@@ -171,3 +178,20 @@ def test_check_reports_every_problem_of_a_cues_file_with_line_and_field(runner, 
     path.write_text("cues: [", encoding="utf-8")
     assert runner.invoke(main, ["check", "--cues", str(path)]).exit_code == 1
     assert runner.invoke(main, ["check", "--cues", str(tmp_path / "missing.yaml")]).exit_code == 1
+
+
+def test_junk_on_the_editors_pages_never_causes_a_server_error(client, app):
+    import random
+    from urllib.parse import quote
+
+    record(app.extensions["helpcenter.db"])
+    login(client)
+    rnd = random.Random(14)
+    alphabet = "abc0１９あ漢%&?#/\\<>\"'\x00\x1f{}[]\ud800\U0001F600 -"
+    urls = ["/admin/cues?days={}", "/admin/cues.yaml?days={}", "/admin/cues.csv?days={}", "/admin/review?{}",
+            "/admin/review.csv?days={}", "/admin/history/{}", "/admin/history?{}", "/admin/audit?days={}",
+            "/admin/audit.csv?{}"]
+    for _ in range(60):
+        junk = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 30)))
+        url = rnd.choice(urls).format(quote(junk.encode("utf-8", "surrogatepass"), safe=""))
+        assert client.get(url).status_code in (200, 404), url

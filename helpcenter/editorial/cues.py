@@ -229,7 +229,7 @@ def _alias(g: Group, know: Knowledge, number: int, reason: str) -> Proposal:
 
 def _synonym(g: Group, know: Knowledge) -> Proposal | None:
     """A word of the group that search does not know, next to a question word it
-    shortens or varies (contained in it, or its reading a prefix of the other's)."""
+    shortens or lengthens (the start of the other, or its reading the start of the other's)."""
     grouped = {analysis.normalize(w) for grp in know.synonyms for w in grp}
     for word in g.words:
         if word in know.vocabulary or word in grouped or len(word) < 2 or know.search(word):
@@ -239,8 +239,7 @@ def _synonym(g: Group, know: Knowledge) -> Proposal | None:
         for known, kr in know.vocabulary.items():
             if known == word or len(known) < 2:
                 continue
-            close = (word in known or known in word
-                     or (len(r) >= 3 and len(kr) >= 3 and (kr.startswith(r) or r.startswith(kr))))
+            close = _shortens(word, known) or (len(r) >= 3 and len(kr) >= 3 and (kr.startswith(r) or r.startswith(kr)))
             if close:
                 rank = (abs(len(known) - len(word)), known)
                 if best is None or rank < best[0]:
@@ -253,6 +252,15 @@ def _synonym(g: Group, know: Knowledge) -> Proposal | None:
             return Proposal("synonym", group=words,
                             reason=f"「{word}」は検索で何も見つからず、質問文の「{known}」と似ている")
     return None
+
+
+def _shortens(a: str, b: str) -> bool:
+    """One word is the start of the other (機種変/機種変更): at least two
+    Japanese characters, or three Latin ones (fa is not face)."""
+    short, long = sorted((a, b), key=len)
+    if not long.startswith(short):
+        return False
+    return len(short) >= (2 if analysis.is_japanese(short) else 3)
 
 
 def cues(signals: Iterable[Signal], know: Knowledge) -> list[Cue]:

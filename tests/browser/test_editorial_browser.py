@@ -35,7 +35,7 @@ def preview_server(tmp_path):
     (content / "faq" / "9001.md").write_text(
         faq_text(9001, "下書きのご質問です", "[login]", body="①下書きの手順です。"), encoding="utf-8")
     draft = (content / "faq" / "9001.md")
-    draft.write_text(draft.read_text(encoding="utf-8").replace("---\n①", "draft: true\n---\n①"), encoding="utf-8")
+    draft.write_text(draft.read_text(encoding="utf-8").replace("---\n①", "draft: true\nreviewed: 2021-06-01\n---\n①"), encoding="utf-8")
     port = _free_port()
     log = open(tmp_path / "preview.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "helpcenter.cli", "preview", "--content", str(content),
@@ -67,6 +67,7 @@ def test_the_preview_shows_drafts_reloads_after_a_save_and_lists_a_failed_builds
     banner = page.get_by_role("region", name="プレビュー")
     assert "編集中の内容です" in banner.inner_text()
     assert page.get_by_text("下書き（draft: true）：公開されません").is_visible()
+    assert page.get_by_text("最終確認日：2021/06/01").is_visible()
     assert axe(page) == []
     path = content / "faq" / "9001.md"
     path.write_text(path.read_text(encoding="utf-8").replace("下書きのご質問です", "保存した直後のご質問"),

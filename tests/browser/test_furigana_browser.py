@@ -63,7 +63,7 @@ def test_axe_finds_no_violations_with_furigana(context, live_server, axe, size, 
     assert axe(page) == []
 
 
-@pytest.mark.parametrize("path", ["/faq/3807", "/faq/4203", "/category/two-factor", "/wizard/changing-phones"])
+@pytest.mark.parametrize("path", ["/faq/3807", "/faq/4203", "/category/two-factor", "/wizard/changing-phones", "/chat"])
 def test_readings_never_overlap_text_or_widen_the_page_at_l_on_375px(browser, live_server, path):
     ctx = browser.new_context(viewport={"width": 375, "height": 740}, locale="ja-JP")
     set_text_size(ctx, live_server, "L")
