@@ -254,3 +254,18 @@ def test_hits_and_pages_read_the_faq_read_model(gen):
     assert isinstance(doc, FaqDoc) and doc.related and all(isinstance(n, int) for n in doc.related)
     assert doc.categories[0] == doc.primary_category == "two-factor/other" and doc.url == "/faq/3816"
     assert service.search(gen, "バックアップキー").hits[0].doc == doc
+
+
+def test_suggest_candidates_lose_no_question_a_full_scan_finds(gen):
+    """The character and term postings only narrow the scan: for prefixes of
+    every question and alias (1-4 characters, Latin too) the answer equals a
+    scan of every row."""
+    import numpy as np
+
+    table = gen.engine.suggestions
+    typed = {t[:k] for row in table.rows for t in (row[1], *row[3]) for k in (1, 2, 3, 4)} | {"goo", "sms", "pc"}
+    narrow = {t: service.suggest(gen, t) for t in typed}
+    every = np.arange(len(table.rows))
+    table.containing = lambda text: every
+    table.candidates = lambda grams, need: every
+    assert {t: service.suggest(gen, t) for t in typed} == narrow

@@ -35,6 +35,11 @@ class SuggestTable:
             for g in grams:
                 postings.setdefault(g, []).append(i)
         self.postings = {g: np.asarray(ids, dtype=np.int32) for g, ids in postings.items()}
+        chars: dict[str, list[int]] = {}
+        for i, (_, _, ftitle, faliases, _) in enumerate(rows):
+            for ch in set(ftitle).union(*faliases):
+                chars.setdefault(ch, []).append(i)
+        self.chars = {ch: np.asarray(ids, dtype=np.int32) for ch, ids in chars.items()}
 
     @classmethod
     def from_entries(cls, entries: list[dict]) -> "SuggestTable":
@@ -47,6 +52,18 @@ class SuggestTable:
             rows.append((int(e["number"]), e["title"], ftitle, aliases, grams))
         rows.sort(key=lambda r: r[0])
         return cls(rows)
+
+    def containing(self, text: str) -> np.ndarray:
+        """Rows whose title or aliases have every character of `text`."""
+        out = None
+        for ch in sorted(set(text), key=lambda c: len(self.chars.get(c, ()))):
+            ids = self.chars.get(ch)
+            if ids is None:
+                return np.zeros(0, dtype=np.int32)
+            out = ids if out is None else np.intersect1d(out, ids, assume_unique=True)
+            if not len(out):
+                break
+        return out if out is not None else np.zeros(0, dtype=np.int32)
 
     def candidates(self, grams: set[str], need: int) -> np.ndarray:
         """Rows having at least `need` of `grams`."""
@@ -88,7 +105,13 @@ def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
     if japanese and need > 0:
         rows = (table.rows[i] for i in table.candidates(japanese, need))
     else:
-        rows = iter(table.rows)  # one character or Latin letters typed: every question is a candidate
+        # One character or Latin letters typed: a row can contain the text only
+        # if it has every one of its characters, and share enough of its terms
+        # only if the term postings say so.
+        ids = table.containing(text)
+        if len(grams) >= 2:
+            ids = np.union1d(ids, table.candidates(grams, ceil(SUGGEST_OVERLAP * len(grams))))
+        rows = (table.rows[i] for i in ids)
     scored: list[tuple[float, int, str]] = []
     for number, title, ftitle, faliases, have in rows:
         if ftitle.startswith(text):
