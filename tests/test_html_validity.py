@@ -18,7 +18,7 @@ from support import ROOT
 VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PAGES = ["/", "/category/two-factor?page=2", "/category/profile/email", "/faq/3816", "/faq/4002",
          "/search?q=" + quote("機種変更"), "/search?q=" + quote('"<b>&amp;'), "/search?q=zzqqxxyy", "/search",
-         "/wizard/", "/wizard/changing-phones", "/wizard/changing-phones/1", "/chat", "/no-such-page"]
+         "/wizard/", "/wizard/changing-phones", "/wizard/changing-phones/1", "/chat", "/contact", "/no-such-page"]
 
 
 def first_outcome(app) -> str:
