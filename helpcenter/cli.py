@@ -53,6 +53,11 @@ content_option = click.option("--content", "content", type=click.Path(file_okay=
 @click.group(epilog=settings.help_table(), context_settings={"max_content_width": 100})
 def main() -> None:
     """Helpcenter: self-service help center and FAQ chatbot."""
+    try:
+        settings.load()
+    except settings.SettingsError as exc:
+        click.echo(str(exc), err=True)
+        sys.exit(2)
 
 
 @main.command()

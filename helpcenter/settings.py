@@ -72,13 +72,24 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+class SettingsError(ValueError):
+    """Some HELPCENTER_* variables cannot be used; the text names each and why."""
+
+
 def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Defaults overridden by HELPCENTER_* variables, keyed by the short name."""
+    """Defaults overridden by HELPCENTER_* variables, keyed by the short name.
+    Raises SettingsError naming every bad value at once."""
     environ = os.environ if environ is None else environ
     values: dict[str, Any] = {}
+    problems = []
     for s in SETTINGS:
         raw = environ.get(PREFIX + s.name)
-        values[s.name] = s.default if raw is None or raw == "" else s.parse(raw)
+        try:
+            values[s.name] = s.default if raw is None or raw == "" else s.parse(raw)
+        except ValueError as exc:
+            problems.append(f"{PREFIX}{s.name}: {exc}")
+    if problems:
+        raise SettingsError("\n".join(problems))
     return values
 
 

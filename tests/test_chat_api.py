@@ -241,3 +241,29 @@ def test_chat_eval_text_output(runner):
                                   str(ROOT / "eval" / "off-topic.jsonl"), "--content", str(ROOT / "content")])
     assert result.exit_code == 0, result.output
     assert "grade-2 FAQ offered in the first reply" in result.output and "fallback:" in result.output
+
+
+def test_page_has_breadcrumbs_and_starter_questions_until_the_first_message(client):
+    page = client.get("/chat").get_data(as_text=True)
+    crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', page, re.S).group(0)
+    assert 'href="/"' in crumbs and 'aria-current="page">チャットで質問する' in crumbs
+    starters = re.findall(r'<button type="submit" name="choice" value="([^"]+)" class="secondary">', page)
+    assert "機種変更のときの2段階認証" in starters and len(starters) == 4
+    r = client.post("/chat", data={**form_fields(page), "choice": "機種変更のときの2段階認証", "message": ""})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 200 and "質問ガイド「機種変更のときの2段階認証」" in page
+    assert "質問の例" not in page
+
+
+def test_widget_offers_the_same_starter_questions(client):
+    page = client.get("/faq/3816").get_data(as_text=True)
+    widget = page[page.index('id="chat-panel"'):]
+    assert re.findall(r'data-message="([^"]+)"', widget)[:1] == ["2段階認証が利用できない"]
+
+
+def test_answer_steps_are_separate_lines(client):
+    r = client.post("/api/chat", data=json.dumps({"message": "パスワードを忘れてしまいました"}),
+                    content_type="application/json").get_json()
+    lines = r["text"].split("\n")
+    steps = [line for line in lines if re.match(r"^[①-⑳]", line)]
+    assert len(steps) >= 2 and all(len(re.findall(r"[①-⑳]", line)) <= 1 for line in lines)
