@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -192,6 +193,39 @@ def preview(content: str | None, host: str, port: int) -> None:
             prev.stop()
             app.extensions["helpcenter.index"].close()
             app.extensions["helpcenter.db"].dispose()
+
+
+@main.group()
+def vectors() -> None:
+    """Word vectors for search (optional): the table inside PyPI's ja-ginza wheel."""
+
+
+@vectors.command("fetch")
+def vectors_fetch() -> None:
+    """Download ja-ginza from PyPI (59 MB, no dependencies installed) and
+    extract its word vectors (17 MB) into HELPCENTER_VECTORS_DIR; the next
+    `index` or `serve` builds an index that uses them."""
+    from .search import vectors as V
+
+    target = V.default_dir()
+    try:
+        V.fetch(target)
+    except (OSError, subprocess.CalledProcessError, ValueError, StopIteration) as exc:
+        raise click.ClickException(f"could not fetch the word vectors into {target}: {exc}") from None
+    click.echo(f"Word vectors in {target} ({V.PACKAGE}); run `helpcenter index` to use them.")
+
+
+@vectors.command("info")
+def vectors_info() -> None:
+    """Say where the word vectors are looked for and whether they are there."""
+    from .search import vectors as V
+
+    target = V.default_dir()
+    wv = V.WordVectors.load(target)
+    if wv is None:
+        click.echo(f"No word vectors in {target}: search is lexical (run `helpcenter vectors fetch`).")
+    else:
+        click.echo(f"{len(wv.keys):,} words → {wv.table.shape[0]:,} vectors of {wv.dim} in {target}")
 
 
 @main.group()

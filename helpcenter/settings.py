@@ -50,6 +50,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("INDEX_CHECK_SECONDS", 1.0, "How often a worker checks whether a new index was published.", float),
     Setting("PAGE_CACHE_SECONDS", 15.0, "How long a worker serves a rendered home, category or FAQ page "
             "again without re-rendering it (0 disables the page cache).", float),
+    Setting("VECTORS_DIR", "", "Folder of the word vectors `helpcenter vectors fetch` writes (search ranks with "
+            "them beside BM25 when present). Empty: share/helpcenter/vectors in the Python environment."),
     Setting("SEARCH_CACHE_SIZE", 512, "Search results cached per worker and index generation (0 disables the cache).", int),
     Setting("CHAT_RATE_LIMIT", "30/60", "Chat messages allowed per client address (after PROXY_HOPS), "
             "counted in the database for all workers: COUNT/SECONDS.", str),

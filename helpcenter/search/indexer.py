@@ -26,7 +26,9 @@ from whoosh import index as windex
 from .. import manifest
 from ..content.model import Content
 from . import documents
+from . import vectors
 from .engine import build
+from .vectors import WordVectors
 from .fields import build_schema
 
 # Bump when analysis or fields change, so that `serve` rebuilds stale indexes.
@@ -40,9 +42,12 @@ def index_root(instance_dir: str | Path) -> Path:
 
 
 def content_fingerprint(content_dir: str | Path) -> str:
-    """Hash of every content file and the schema version."""
+    """Hash of every content file, the schema version and whether word vectors
+    are installed (installing them makes the index stale)."""
     root = Path(content_dir)
     h = hashlib.sha256(SCHEMA_VERSION.encode())
+    if WordVectors.load(vectors.default_dir()) is not None:
+        h.update(b"vectors\0" + (vectors.default_dir() / "SOURCE").read_bytes())
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         h.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape") + b"\0")
         h.update(path.read_bytes() + b"\0")
@@ -67,7 +72,7 @@ def current_fingerprint(instance_dir: str | Path) -> str | None:
         return None
 
 
-def build_generation(content: Content, target: Path, procs: int | None = None) -> None:
+def build_generation(content: Content, target: Path, procs: int | None = None, use_vectors: bool = True) -> None:
     """Write a complete generation for `content` into the empty dir `target`:
     the Whoosh index of stored documents, the search engine's arrays and the
     snapshot. `procs`: analysis processes (None: by collection size)."""
@@ -84,7 +89,7 @@ def build_generation(content: Content, target: Path, procs: int | None = None) -
         raise
     writer.commit()
     ix.close()
-    arrays.write(target)
+    arrays.write(target, WordVectors.load(vectors.default_dir()) if use_vectors else None)
     (target / "snapshot.json").write_text(
         json.dumps(documents.snapshot(content), ensure_ascii=False), encoding="utf-8")
 

@@ -71,6 +71,15 @@ class Ranking:
     ngram_decay: float = 0.25
     reading_units: bool = False
     reading_decay: float | None = None
+    # With word vectors (search.vectors): the order is z(BM25) + vector_weight ×
+    # (cos − mean cos) / vector_scale over the lexical results and the
+    # `vector_candidates` nearest entries. Cosines are scaled by a constant,
+    # not by their own spread, so that in a collection whose entries are all
+    # about one thing (ours: 61 entries on 2FA) the vectors, which cannot tell
+    # them apart, add little, and in a broad one (a city's 1,800) they add much.
+    vector_weight: float = 1.0
+    vector_scale: float = 0.1
+    vector_candidates: int = 20
     # Results scoring below this share of the best one are not listed.
     min_relative: float = 0.2
 

@@ -23,9 +23,11 @@ from .. import coverage as C
 from .. import fields as F
 from .. import spelling
 from ..analysis import is_japanese
+from ..analysis import words as analysed_words
 from ..query import Parsed, SynonymTable, parse
 from ..ranking import DEFAULT, Ranking
 from ..typos import LatinWords
+from ..vectors import WordVectors, mean_vector
 from . import arrays, scoring
 
 MAX_RESULTS = 100
@@ -86,6 +88,9 @@ class Engine:
         self._impacts: dict[tuple, dict[str, np.ndarray]] = {}
         self._masks: dict[str, np.ndarray] = {}
         self._doc_terms: dict[int, tuple[C.DocTerms, C.DocTerms]] = {}
+        self.word_vectors = WordVectors.load(root / arrays.VECTORS_DIR)
+        self.entry_vectors = (np.load(root / arrays.ENTRY_VECTORS, mmap_mode="r")
+                              if self.word_vectors is not None else None)
 
     # --- term statistics ------------------------------------------------------
     def df(self, kind: str, term: str) -> int:
@@ -172,18 +177,48 @@ class Engine:
 
         return scoring.scores(parsed, self.n_docs, postings, ranking, self.latin.corrections)
 
+    def query_vector(self, parsed: Parsed) -> np.ndarray | None:
+        """The idf-weighted mean vector of the query's content words (None
+        without word vectors or when no word has one)."""
+        if self.word_vectors is None:
+            return None
+        words = self.kinds[F.WORDS]
+        weighted = []
+        for unit in parsed.units:
+            for w in analysed_words(unit.text):
+                if w.content:
+                    v = self.word_vectors.vector(w.form)
+                    if v is not None:
+                        weighted.append((v, self.idf(words.df(w.form))))
+        return mean_vector(weighted, self.word_vectors.dim)
+
     def rank(self, parsed: Parsed, category: str | None = None, ranking: Ranking = DEFAULT,
              limit: int = MAX_RESULTS) -> list[tuple[int, float]]:
-        """(FAQ number, score) of the matching entries, best first, after the
-        relative cut-off (an OR query matches almost everything faintly)."""
+        """(FAQ number, BM25 score) of the matching entries, best first, after
+        the relative cut-off (an OR query matches almost everything faintly);
+        with word vectors, ordered by the fusion of both rankers (ranking.py)."""
         if parsed.empty:
             return []
         acc = self.scores(parsed, ranking)
-        top = scoring.top(acc, limit, self.category_mask(category) if category else None)
-        if not top:
-            return []
-        floor = top[0][1] * ranking.min_relative
-        return [(int(self.numbers[i]), s) for i, s in top if s >= floor]
+        mask = self.category_mask(category) if category else None
+        top = scoring.top(acc, limit, mask)
+        if top:
+            floor = top[0][1] * ranking.min_relative
+            top = [(i, s) for i, s in top if s >= floor]
+        qv = self.query_vector(parsed) if ranking.vector_weight > 0 else None
+        if qv is not None:
+            top = self._fuse(acc, top, qv, mask, ranking)[:limit]
+        return [(int(self.numbers[i]), s) for i, s in top]
+
+    def _fuse(self, acc: np.ndarray, top: list[tuple[int, float]], qv: np.ndarray, mask: np.ndarray | None,
+              ranking: Ranking) -> list[tuple[int, float]]:
+        cos = np.asarray(self.entry_vectors @ qv.astype(np.float16), dtype=np.float32)
+        near = np.argsort(-np.where(mask, cos, -2) if mask is not None else -cos)[:ranking.vector_candidates]
+        ids = np.union1d(np.array([i for i, _ in top], dtype=np.int64), near)
+        z = (acc[ids] - acc.mean()) / (acc.std() or 1.0) + \
+            ranking.vector_weight * (cos[ids] - cos.mean()) / ranking.vector_scale
+        order = np.lexsort((ids, -z))
+        return [(int(ids[k]), float(acc[ids[k]])) for k in order]
 
     def coverage_units(self, parsed: Parsed) -> list[C.QueryUnit]:
         """The query's units for coverage (see search.coverage), weighted by idf here."""

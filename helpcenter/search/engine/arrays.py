@@ -9,6 +9,8 @@ Per kind of term (`fields.KIND_FIELDS`), bm25s-style plain arrays:
     engine/<kind>.lengths.npy   field lengths in terms (float32, entries × fields)
     engine/<kind>.impacts.npy   BM25F impacts for ranking.DEFAULT (float32, per posting)
     engine/entries.json         per entry id: number, title, aliases, category slugs
+    engine/vectors/, engine/entries.vectors.npy   word vectors and each entry's mean
+                                vector, when word vectors were installed (search.vectors)
 
 Arrays are opened with `np.load(mmap_mode="r")`: every worker of a machine
 shares the same pages. Entry ids are the engine's own (0…N-1 in number
@@ -28,6 +30,8 @@ from ..ranking import DEFAULT, Ranking
 from . import bm25
 
 DIR = "engine"
+VECTORS_DIR = "vectors"              # a copy of the word vectors used (search.vectors), when any
+ENTRY_VECTORS = "entries.vectors.npy"  # entries × dims, unit length (float16)
 ARRAYS = ("indptr", "docs", "tf", "lengths", "impacts")
 
 

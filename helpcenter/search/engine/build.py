@@ -102,7 +102,7 @@ class ArrayBuilder:
                     tfs.append(tf)
             self._lengths[kind].append(lengths)
 
-    def write(self, target: Path) -> None:
+    def write(self, target: Path, word_vectors=None) -> None:
         root = target / arrays.DIR
         root.mkdir()
         n = len(self.entries)
@@ -122,3 +122,32 @@ class ArrayBuilder:
                 terms[i] = t
             arrays.write_kind(root, kind, terms, indptr, (uniq % max(n, 1)).astype(np.int32), tf, lengths)
         arrays.write_entries(root, self.entries)
+        if word_vectors is not None:
+            word_vectors.save(root / arrays.VECTORS_DIR)
+            np.save(root / arrays.ENTRY_VECTORS, entry_vectors(arrays.read_kind(root, F.WORDS), word_vectors))
+
+
+# An entry's vector: its words' vectors weighted by idf and by where they are.
+VECTOR_FIELDS = {F.TITLE_WORDS: 1.0, F.ALIASES_WORDS: 1.0, F.BODY_WORDS: 0.2}
+
+
+def entry_vectors(words: "arrays.KindIndex", word_vectors) -> np.ndarray:
+    """Unit-length idf-weighted mean word vector of every entry (float16)."""
+    n = words.lengths.shape[0]
+    counts = np.diff(words.indptr)
+    rows = np.array([word_vectors.row(t) if t else None for t in words.terms], dtype=object)
+    has = np.array([r is not None for r in rows], dtype=bool)
+    row_of = np.array([r if r is not None else 0 for r in rows], dtype=np.int64)
+    term_of = np.repeat(np.arange(len(words.terms)), counts)
+    idf = np.log1p((n - counts + 0.5) / (counts + 0.5))
+    tf = np.asarray(words.tf)
+    weight = sum(w * tf[:, words.fields.index(f)] for f, w in VECTOR_FIELDS.items())
+    weight = idf[term_of] * weight * has[term_of]
+    out = np.zeros((n, word_vectors.dim), dtype=np.float32)
+    docs = np.asarray(words.docs)
+    table = np.asarray(word_vectors.table, dtype=np.float32)
+    for s in range(0, len(docs), 65536):
+        part = slice(s, s + 65536)
+        np.add.at(out, docs[part], weight[part, None] * table[row_of[term_of[part]]])
+    out /= np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
+    return out.astype(np.float16)

@@ -1,0 +1,87 @@
+"""Word vectors (search.vectors): extraction from a ja-ginza-shaped wheel, and
+the engine ranking with them beside BM25 when they are installed."""
+import io
+import struct
+import zipfile
+
+import numpy as np
+import pytest
+
+from helpcenter.search import vectors as V
+from helpcenter.search.ranking import DEFAULT
+
+
+def test_murmur64a_matches_the_reference_c_implementation():
+    # Values printed by Austin Appleby's MurmurHash64A (C, seed 1) for the same UTF-8 bytes.
+    assert V.murmur64a(b"") == 14313749767032693980
+    assert V.murmur64a("認証".encode()) == 8568456450935381852
+    assert V.murmur64a(b"abcdefgh") == 17751780907874141760
+    assert V.murmur64a("住民票の写し".encode()) == 1547708818438001287
+
+
+def fake_wheel(tmp_path, words_to_vectors: dict[str, list[float]]):
+    """A wheel laid out like ja-ginza's: vocab/key2row (msgpack map hash → row) and vocab/vectors (.npy)."""
+    words = list(words_to_vectors)
+    table = np.array([words_to_vectors[w] for w in words], dtype=np.float32)
+    packed = b"\xdf" + struct.pack(">I", len(words))
+    for row, w in enumerate(words):
+        packed += b"\xcf" + struct.pack(">Q", V.murmur64a(w.encode())) + (bytes([row]) if row < 128 else b"\xcd" + struct.pack(">H", row))
+    buf = io.BytesIO()
+    np.save(buf, table)
+    wheel = tmp_path / "ja_ginza-5.3.0-py3-none-any.whl"
+    with zipfile.ZipFile(wheel, "w") as z:
+        z.writestr("ja_ginza/ja_ginza-5.3.0/vocab/key2row", packed)
+        z.writestr("ja_ginza/ja_ginza-5.3.0/vocab/vectors", buf.getvalue())
+    return wheel
+
+
+def test_extract_keeps_every_word_and_unit_vectors(tmp_path):
+    wheel = fake_wheel(tmp_path, {"住民票": [3, 4, 0], "戸籍": [3, 4, 0.5], "パスワード": [0, 0, 2], "Google": [1, 0, 0]})
+    V.extract(wheel, tmp_path / "vec")
+    wv = V.WordVectors.load(tmp_path / "vec")
+    assert wv is not None and wv.dim == 3 and len(wv.keys) == 4
+    assert np.allclose(wv.vector("住民票"), [0.6, 0.8, 0], atol=1e-3)
+    assert wv.vector("google") is not None  # Latin forms are lower case in our index, capitalised in spaCy's
+    assert wv.vector("天気") is None
+    assert V.WordVectors.load(tmp_path / "nothing") is None
+
+
+def test_msgpack_that_is_not_a_map_is_refused():
+    with pytest.raises(ValueError):
+        V._msgpack_uint_map(b"\x90")
+
+
+def test_vectors_reorder_results_by_meaning_and_nothing_changes_without_them(tmp_path, small_content, monkeypatch):
+    """An entry that shares no word with the query but whose words are near it
+    is found with vectors; without the vectors folder the engine is lexical."""
+    from helpcenter.content.loader import load_content
+    from helpcenter.search import indexer, service
+    from helpcenter.search.store import Generation
+    from support import faq_text
+
+    (small_content / "faq" / "30.md").write_text(faq_text(30, "戸籍を取りたい", body="窓口で申請できます。"),
+                                                 encoding="utf-8")
+    (small_content / "faq" / "31.md").write_text(faq_text(31, "パスワードを変えたい", body="設定画面で変更できます。"),
+                                                 encoding="utf-8")
+    content, problems = load_content(small_content)
+    assert content is not None, problems
+    near = {"謄本": [1, 0, 0], "戸籍": [0.95, 0.05, 0], "パスワード": [0, 1, 0], "変える": [0, 0.2, 1],
+            "取る": [0.1, 0.1, 0.1]}
+    V.extract(fake_wheel(tmp_path, near), tmp_path / "vec")
+    monkeypatch.setenv("HELPCENTER_VECTORS_DIR", str(tmp_path / "vec"))
+    gens = {}
+    for name, use in (("with", True), ("without", False)):
+        target = tmp_path / f"gen-{name}"
+        target.mkdir()
+        indexer.build_generation(content, target, use_vectors=use)
+        gens[name] = Generation(target)
+    try:
+        assert gens["with"].engine.word_vectors is not None and gens["without"].engine.word_vectors is None
+        with_vectors = [h.number for h in service.search(gens["with"], "謄本").hits]
+        assert with_vectors[:1] == [30]
+        assert 30 not in [h.number for h in service.search(gens["without"], "謄本").hits]
+        off = [h.number for h in service.search(gens["with"], "謄本", ranking=DEFAULT.with_(vector_weight=0)).hits]
+        assert 30 not in off
+    finally:
+        for g in gens.values():
+            g.close()
