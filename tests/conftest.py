@@ -25,8 +25,21 @@ from helpcenter.search.store import Generation
 from support import (CONTENT, ROOT, SMALL_CATEGORIES, SMALL_SITE, app_config, copy_content,  # noqa: F401
                      dedent, faq_text)
 
+@pytest.fixture(scope="session", autouse=True)
+def lexical_search(tmp_path_factory):
+    """Tests see the lexical engine whether or not `helpcenter vectors fetch`
+    ran on this machine (tests/test_search_vectors.py brings its own vectors)."""
+    before = os.environ.get("HELPCENTER_VECTORS_DIR")
+    os.environ["HELPCENTER_VECTORS_DIR"] = str(tmp_path_factory.mktemp("no-word-vectors"))
+    yield
+    if before is None:
+        os.environ.pop("HELPCENTER_VECTORS_DIR", None)
+    else:
+        os.environ["HELPCENTER_VECTORS_DIR"] = before
+
+
 @pytest.fixture(scope="session")
-def built_index(tmp_path_factory) -> Path:
+def built_index(tmp_path_factory, lexical_search) -> Path:
     """The real content's index, built once: returns an instance dir holding it."""
     inst = tmp_path_factory.mktemp("shared-instance")
     publish(str(CONTENT), str(inst))

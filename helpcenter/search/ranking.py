@@ -77,7 +77,7 @@ class Ranking:
     # not by their own spread, so that in a collection whose entries are all
     # about one thing (ours: 61 entries on 2FA) the vectors, which cannot tell
     # them apart, add little, and in a broad one (a city's 1,800) they add much.
-    vector_weight: float = 1.0
+    vector_weight: float = 0.7
     vector_scale: float = 0.1
     vector_candidates: int = 20
     # Results scoring below this share of the best one are not listed.
