@@ -47,7 +47,7 @@ def content_fingerprint(content_dir: str | Path) -> str:
     root = Path(content_dir)
     h = hashlib.sha256(SCHEMA_VERSION.encode())
     if WordVectors.load(vectors.default_dir()) is not None:
-        h.update(b"vectors\0" + (vectors.default_dir() / "SOURCE").read_bytes())
+        h.update(b"vectors\0")
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         h.update(str(path.relative_to(root)).encode("utf-8", "surrogateescape") + b"\0")
         h.update(path.read_bytes() + b"\0")

@@ -116,9 +116,14 @@ class WordVectors:
     @classmethod
     def load(cls, folder: Path | None) -> "WordVectors | None":
         """The folder's vectors, or None when it has none (search stays lexical)."""
-        if folder is None or not all((Path(folder) / f).is_file() for f in FILES):
+        if folder is None:
             return None
-        keys, rows, table = (np.load(Path(folder) / f, mmap_mode="r") for f in FILES)
+        try:
+            if not all((Path(folder) / f).is_file() for f in FILES):
+                return None
+            keys, rows, table = (np.load(Path(folder) / f, mmap_mode="r") for f in FILES)
+        except (OSError, ValueError):  # unreadable (another user's folder) or damaged: search stays lexical
+            return None
         return cls(keys, rows, table)
 
     def save(self, folder: Path) -> None:
