@@ -66,6 +66,14 @@ def test_category_cards_and_wizard_steps_and_outcomes_carry_readings(client):
     assert options and all("<ruby>" not in href for href, _ in options)
 
 
+def test_contact_page_matches_carry_readings(client):
+    on(client)
+    for url in ("/contact?q=コードが届かない", "/contact/matches?q=コードが届かない"):
+        html = text(client.get(url))
+        faqs = html[html.index('class="contact-faqs"'):]
+        assert "<ruby>" in re.search(r'<a href="/faq/\d+">.*?</a>', faqs, re.S).group(0), url
+
+
 def test_chat_page_replies_carry_readings_but_the_members_words_do_not(client):
     on(client)
     page = text(client.get("/chat"))

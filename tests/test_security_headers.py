@@ -122,3 +122,9 @@ def test_no_dashboard_page_has_anything_the_policy_blocks(client, app):
         if r.mimetype == "text/html":
             assert not INLINE.findall(r.get_data(as_text=True)), url
         assert r.headers["Content-Security-Policy"] == security.csp([]), url
+
+
+def test_a_views_own_stricter_policy_is_kept(client):
+    r = client.get("/wizard/code-rejected/map")  # an SVG with content text: nothing may run in it
+    assert r.headers["Content-Security-Policy"].startswith("default-src 'none'")
+    assert r.headers["X-Content-Type-Options"] == "nosniff" and r.headers["Referrer-Policy"]

@@ -6,7 +6,7 @@ under /static, charts are SVG attributes), refuses framing unless
 FRAME_ANCESTORS names the sites allowed to embed the pages, and
 nosniff, a referrer policy, a permissions policy and, behind HTTPS
 (SECURE_COOKIES), HSTS. `headers(config)` is pure; `init_app` adds them to
-every Flask response and keeps the list for the page cache.
+every Flask response that has not set its own and keeps the list for the page cache.
 """
 from __future__ import annotations
 
@@ -61,9 +61,9 @@ def headers(config: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def apply(pairs: list[tuple[str, str]], security: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """WSGI header pairs with the security headers set (replacing any of the same name)."""
-    names = {k.lower() for k, _ in security}
-    return [(k, v) for k, v in pairs if k.lower() not in names] + security
+    """WSGI header pairs with the security headers added where the response has none of that name."""
+    present = {k.lower() for k, _ in pairs}
+    return pairs + [(k, v) for k, v in security if k.lower() not in present]
 
 
 def init_app(app: Flask) -> None:
@@ -72,5 +72,7 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _security_headers(response):
         for name, value in security:
-            response.headers[name] = value
+            # a view may set a stricter one of its own (the wizard map's SVG: default-src 'none')
+            if name not in response.headers:
+                response.headers[name] = value
         return response

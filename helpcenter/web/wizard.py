@@ -124,6 +124,6 @@ def map_svg(wid: str):
         cache[key] = svg
     response = current_app.response_class(svg, mimetype="image/svg+xml")
     # The SVG carries content text: never let it run script if opened directly.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

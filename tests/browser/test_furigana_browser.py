@@ -53,7 +53,8 @@ def test_the_switch_works_without_javascript_and_shows_readings(browser, live_se
 
 
 @pytest.mark.parametrize("size", ["S", "M", "L"])
-@pytest.mark.parametrize("path", ["/faq/3807", "/category/two-factor", "/wizard/changing-phones", "/chat"])
+@pytest.mark.parametrize("path", ["/faq/3807", "/category/two-factor", "/wizard/changing-phones", "/chat",
+                                  "/contact?q=コードが届かない"])
 def test_axe_finds_no_violations_with_furigana(context, live_server, axe, size, path):
     set_text_size(context, live_server, size)
     furigana_on(context, live_server)
