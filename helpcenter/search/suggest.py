@@ -50,7 +50,9 @@ class SuggestTable:
             ftitle = fold(e["title"])
             grams = frozenset(bigrams(ftitle)).union(*(bigrams(a) for a in aliases))
             rows.append((int(e["number"]), e["title"], ftitle, aliases, grams))
-        rows.sort(key=lambda r: r[0])
+        # In the order suggestions tie-break (shorter question, then lower
+        # number): a scan can stop once `limit` questions start with the text.
+        rows.sort(key=lambda r: (len(r[1]), r[0]))
         return cls(rows)
 
     def containing(self, text: str) -> np.ndarray:
@@ -113,9 +115,13 @@ def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
             ids = np.union1d(ids, table.candidates(grams, ceil(SUGGEST_OVERLAP * len(grams))))
         rows = (table.rows[i] for i in ids)
     scored: list[tuple[float, int, str]] = []
+    starting = 0
     for number, title, ftitle, faliases, have in rows:
         if ftitle.startswith(text):
             s = 4.0
+            starting += 1
+            if starting > limit:  # rows come shortest first: no later row can rank higher
+                break
         elif text in ftitle:
             s = 3.0
         elif any(text in a for a in faliases):
