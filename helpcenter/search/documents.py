@@ -105,6 +105,7 @@ def snapshot(content: Content) -> dict[str, Any]:
         "synonyms": [list(g) for g in content.synonyms],
         "wizards": {wid: _wizard_json(w) for wid, w in content.wizards.items()},
         "faq_titles": {str(n): f.title for n, f in content.faqs.items()},
+        "readings": dict(content.readings),  # editors' furigana fixes (web/furigana.py)
         # editors' data shown on the FAQ page and the dashboard (helpcenter.editorial.stored)
         "reviewed": {str(n): epoch(f.reviewed) for n, f in content.faqs.items() if f.reviewed},
         "drafts": [n for n, f in content.faqs.items() if f.draft],  # only `preview` publishes drafts

@@ -6,10 +6,8 @@
   (sanitised HTML → HTML): with the switch off they change nothing; on, they
   add readings with `helpcenter.furigana.Annotator`.
 
-The editors' readings are those of the published generation: taken from its
-snapshot when the index carries them, otherwise read from
-`HELPCENTER_CONTENT_DIR/readings.yaml` once per generation (a new `helpcenter
-index`, which checks that file, brings new readings).
+The editors' readings are those of the published generation (its snapshot:
+`helpcenter index` checks readings.yaml and publishes it with the entries).
 """
 from __future__ import annotations
 
@@ -18,7 +16,6 @@ import threading
 from flask import Blueprint, Flask, current_app, redirect, render_template, request
 from markupsafe import Markup, escape
 
-from ..content.loader import load_readings
 from ..furigana import Annotator
 from ..search.store import NoIndex
 from .extensions import csrf, generation
@@ -37,8 +34,7 @@ def furigana_on() -> bool:
 class Readings:
     """The Annotator of the current index generation."""
 
-    def __init__(self, content_dir: str):
-        self.content_dir = content_dir
+    def __init__(self):
         self.lock = threading.Lock()
         self.current: tuple[str, Annotator] | None = None
 
@@ -52,11 +48,7 @@ class Readings:
             return current[1]
         with self.lock:
             if self.current is None or self.current[0] != gen.name:
-                readings = gen.snapshot.get("readings")
-                if readings is None:
-                    readings, problems = load_readings(self.content_dir)
-                    readings = {} if problems else readings
-                self.current = (gen.name, Annotator(readings))
+                self.current = (gen.name, Annotator(gen.snapshot.get("readings") or {}))
             return self.current[1]
 
 
@@ -98,7 +90,7 @@ def switch():
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[EXTENSION] = Readings(app.config["HELPCENTER_CONTENT_DIR"])
+    app.extensions[EXTENSION] = Readings()
     app.register_blueprint(bp)
     app.jinja_env.filters["furigana"] = ruby_text
     app.jinja_env.filters["furigana_html"] = ruby_html
