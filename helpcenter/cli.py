@@ -75,6 +75,13 @@ def check(content: str | None, cues_file: str | None) -> None:
         problems = problems + _check_cues(cues_file, loaded)
     if problems:
         _fail(problems, f"{len(problems)} problem(s) found.")
+    from datetime import datetime
+
+    from .content import schedule
+    from .content.model import JST
+
+    for w in schedule.warnings(loaded, datetime.now(JST)):
+        click.echo(f"warning: {w}", err=True)
     click.echo(f"OK: {len(loaded.faqs)} FAQ entries, {len(loaded.categories)} categories, "
                f"{len(loaded.wizards)} wizards, {len(loaded.synonyms)} synonym groups.")
 

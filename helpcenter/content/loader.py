@@ -18,7 +18,7 @@ from .model import (JST, Category, Contact, Content, Faq, Flow, Node, Option, Ou
                     Problem, Site, Wizard)
 
 FAQ_FIELDS_REQUIRED = ("number", "title", "categories", "published", "updated")
-FAQ_FIELDS_OPTIONAL = ("aliases", "related", "reviewed", "draft")
+FAQ_FIELDS_OPTIONAL = ("aliases", "related", "reviewed", "draft", "expires")
 FAQ_LINK = re.compile(r"\]\(\s*/faq/([^)\s]*)\s*\)")
 FLOW_LINK = re.compile(r"\]\(\s*flow:([^)\s]*)\s*\)")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -399,6 +399,15 @@ def _load_faq(path: Path, root: Path, problems: list[Problem],
         report("updated", f"is before published ({data['updated']} < {data['published']})")
         ok = False
     reviewed = _reviewed(data, dates, report)
+    expires = None
+    if data.get("expires") not in (None, ""):
+        expires = parse_datetime(data["expires"])
+        if expires is None:
+            report("expires", f"not a date: {data['expires']!r} (write 2027-03-31 17:00)")
+            ok = False
+        elif dates.get("published") and expires <= dates["published"]:
+            report("expires", f"is not after published ({data['expires']} <= {data['published']})")
+            ok = False
     draft = data.get("draft", False)
     if not isinstance(draft, bool):
         report("draft", f"must be true or false: {draft!r}")
@@ -423,7 +432,7 @@ def _load_faq(path: Path, root: Path, problems: list[Problem],
     faq = Faq(number=number, title=title or "", categories=categories,
               published=dates.get("published") or placeholder, updated=dates.get("updated") or placeholder,
               body=body.strip("\n"), aliases=aliases, related=related, source=rel, reviewed=reviewed,
-              draft=draft)
+              draft=draft, expires=expires)
     report.body_line = first + head.count("\n") + 1  # type: ignore[attr-defined]
     if not lenient:
         valid = ok and title is not None and bool(categories) and None not in dates.values()

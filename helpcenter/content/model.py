@@ -81,6 +81,7 @@ class Faq:
     source: str = ""
     reviewed: datetime | None = None  # when an editor last confirmed the answer is still right
     draft: bool = False  # kept out of `index` and `serve`, shown by `preview`
+    expires: datetime | None = None  # hidden from this minute on (its URL answers 410)
 
     @property
     def url(self) -> str:

@@ -36,6 +36,7 @@ class FaqDoc:
     excerpt: str                 # about 100 characters of plain text
     plain: str                   # the answer as plain text
     html: str                    # the rendered, sanitised answer
+    expires: int | None = None   # epoch seconds from which it is hidden (URL answers 410)
 
     @property
     def url(self) -> str:
@@ -50,7 +51,12 @@ class FaqDoc:
         return cls(number=int(d[F.NUMBER]), title=d[F.TITLE], aliases=tuple(d.get(F.ALIASES) or ()),
                    categories=tuple(d.get(F.CATEGORY_LIST) or ()), related=tuple(d.get(F.RELATED) or ()),
                    published=int(d.get(F.PUBLISHED) or 0), updated=int(d.get(F.UPDATED) or 0),
-                   excerpt=d.get(F.EXCERPT) or "", plain=d.get(F.PLAIN) or "", html=d.get(F.HTML) or "")
+                   excerpt=d.get(F.EXCERPT) or "", plain=d.get(F.PLAIN) or "", html=d.get(F.HTML) or "",
+                   expires=d.get(F.EXPIRES))
+
+    def visible(self, now: float | None) -> bool:
+        """Published and not expired at `now` (None: any time, as the preview shows)."""
+        return now is None or (self.published <= now and (self.expires is None or now < self.expires))
 
 
 def all_category_slugs(faq: Faq, content: Content) -> list[str]:
@@ -78,6 +84,7 @@ def faq_document(faq: Faq, content: Content) -> dict[str, Any]:
         F.CATEGORY_LIST: list(faq.categories),
         F.UPDATED: epoch(faq.updated),
         F.PUBLISHED: epoch(faq.published),
+        F.EXPIRES: epoch(faq.expires) if faq.expires else None,
         F.EXCERPT: render.excerpt(plain, 100),
         F.PLAIN: plain,
         F.HTML: html,

@@ -19,7 +19,8 @@ ALIASES = "aliases"            # stored: list of other phrasings
 CATEGORIES = "categories"      # every category slug of the entry and their parents (filtering, counts)
 CATEGORY_LIST = "category_list"  # stored: the entry's own slugs, primary first (list)
 UPDATED = "updated"            # sortable, stored (epoch seconds, UTC)
-PUBLISHED = "published"        # stored (epoch seconds, UTC)
+PUBLISHED = "published"        # stored (epoch seconds, UTC): visible from then on
+EXPIRES = "expires"            # stored: hidden from then on (epoch seconds), or absent
 EXCERPT = "excerpt"            # stored: about 100 characters of plain text
 PLAIN = "plain"                # stored: the whole answer as plain text (highlighting, chat)
 HTML = "html"                  # stored: the rendered, sanitised answer
@@ -54,8 +55,9 @@ def build_schema() -> fields.Schema:
         ALIASES: fields.STORED(),
         CATEGORIES: fields.KEYWORD(commas=True),
         CATEGORY_LIST: fields.STORED(),
-        UPDATED: fields.NUMERIC(int, stored=True, sortable=True),
+        UPDATED: fields.NUMERIC(int, bits=64, stored=True, sortable=True),
         PUBLISHED: fields.STORED(),
+        EXPIRES: fields.STORED(),
         EXCERPT: fields.STORED(),
         PLAIN: fields.STORED(),
         HTML: fields.STORED(),

@@ -85,17 +85,19 @@ def search(gen, query: str, *, page: int = 1, per_page: int = 10, category: str 
     engine = gen.engine
     text = clean(query)
     norm = normalized_query(text)
-    key = (norm, category or "", page, per_page, ranking.key() if ranking is not DEFAULT else None)
+    now = gen.now()
+    key = (norm, category or "", page, per_page, ranking.key() if ranking is not DEFAULT else None,
+           engine.visibility_key(now))
     cached = engine.results.get(key)
     if cached is not None:
         return cached if cached.query == text else replace(cached, query=text)
     parsed = engine.parse(text)
-    ranked = engine.rank(parsed, category, ranking)
+    ranked = engine.rank(parsed, category, ranking, now=now)
     pager = Pagination(len(ranked), page, per_page)  # raises PageOutOfRange
     terms = highlight_terms(parsed)
     hits = []
     for number, score in ranked[pager.offset:pager.offset + per_page]:
-        doc = gen.faq(number)
+        doc = gen.faq(number, hidden=True)  # visible at `now` (ranked so)
         if doc is not None:
             ex = make_excerpt(doc.plain, terms, EXCERPT_CHARS)
             hits.append(Hit(doc.number, doc.title, doc.url, round(score, 4), ex.text, ex.html, doc))

@@ -49,9 +49,12 @@ _opened = itertools.count(1)
 
 
 class Generation:
-    def __init__(self, path: Path, cache_size: int = 512):
+    def __init__(self, path: Path, cache_size: int = 512, show_scheduled: bool = False):
         self.path = path
         self.cache_size = cache_size
+        # The preview shows future and expired entries; everyone else sees an
+        # entry from its `published` minute until its `expires` minute.
+        self.show_scheduled = show_scheduled
         self.name = path.name
         # Unique in this process, for caches keyed by generation: names repeat
         # for the temporary generations of evaluation (gen-temporary).
@@ -116,26 +119,35 @@ class Generation:
         column = reader.column_reader(F.NUMBER_SORT)
         return {int(column[d]): d for d in reader.all_doc_ids()}
 
-    def faq(self, number: int) -> FaqDoc | None:
+    def now(self) -> float | None:
+        """The moment visibility is judged at (None: everything, in the preview)."""
+        return None if self.show_scheduled else time.time()
+
+    def faq(self, number: int, hidden: bool = False) -> FaqDoc | None:
+        """The entry if it is visible now (or, with `hidden`, whatever its dates)."""
         docnum = self._docnums.get(number) if isinstance(number, int) else None
-        return FaqDoc.from_stored(self.searcher().stored_fields(docnum)) if docnum is not None else None
+        if docnum is None:
+            return None
+        doc = FaqDoc.from_stored(self.searcher().stored_fields(docnum))
+        return doc if hidden or doc.visible(self.now()) else None
 
     def faqs(self, numbers: Iterable[int]) -> list[FaqDoc]:
         return [doc for doc in (self.faq(n) for n in numbers) if doc is not None]
 
-    def all_faqs(self) -> Iterable[FaqDoc]:
-        for stored in self.searcher().all_stored_fields():
-            yield FaqDoc.from_stored(stored)
-
     def count(self, category: str) -> int:
-        return self.searcher().doc_frequency(F.CATEGORIES, category)
+        """Visible entries of a category and its children."""
+        shown = self.engine.visible(self.now())
+        if shown is None:
+            return self.searcher().doc_frequency(F.CATEGORIES, category)
+        return int((self.engine.category_mask(category) & shown).sum())
 
     def newest(self, category: str | None, offset: int, limit: int) -> tuple[int, list[FaqDoc]]:
-        """(total, entries) of a category (or all) by `updated`, newest first."""
+        """(total, entries) visible now of a category (or all) by `updated`, newest first."""
         q = Term(F.CATEGORIES, category) if category else Every()
         order = sorting.MultiFacet([sorting.FieldFacet(F.UPDATED, reverse=True),
                                     sorting.FieldFacet(F.NUMBER_SORT, reverse=True)])
-        results = self.searcher().search(q, limit=offset + limit, sortedby=order)
+        hidden = {self._docnums[n] for n in self.engine.hidden_numbers(self.now()) if n in self._docnums}
+        results = self.searcher().search(q, limit=offset + limit, sortedby=order, mask=hidden or None)
         total = len(results)
         return total, [FaqDoc.from_stored(hit.fields()) for hit in results[offset:offset + limit]]
 
@@ -148,6 +160,7 @@ class IndexStore:
                  on_damaged: Callable[[Path, list[str]], None] | None = None, cache_size: int = 512):
         self.root = index_root(instance_dir)
         self.cache_size = cache_size  # search results cached per generation
+        self.show_scheduled = False  # the preview sets it: future and expired entries shown
         self.check_seconds = check_seconds
         self.on_open = on_open  # called with each generation this store opens
         self.on_damaged = on_damaged  # called (once per DAMAGE_RECHECK_SECONDS) with a damaged generation
@@ -196,7 +209,7 @@ class IndexStore:
         problems = manifest.verify(path)
         if not problems:
             try:
-                gen = Generation(path, self.cache_size)
+                gen = Generation(path, self.cache_size, self.show_scheduled)
                 gen.engine  # noqa: B018 (its arrays opened now: damage shows here, not in a search)
                 return gen
             except Exception as exc:  # noqa: BLE001 - whatever the damage, it is repaired the same way

@@ -115,8 +115,11 @@ def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
             ids = np.union1d(ids, table.candidates(grams, ceil(SUGGEST_OVERLAP * len(grams))))
         rows = (table.rows[i] for i in ids)
     scored: list[tuple[float, int, str]] = []
+    hidden = set(gen.engine.hidden_numbers(gen.now()))
     starting = 0
     for number, title, ftitle, faliases, have in rows:
+        if hidden and number in hidden:
+            continue
         if ftitle.startswith(text):
             s = 4.0
             starting += 1

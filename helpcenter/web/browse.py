@@ -60,7 +60,12 @@ def category(slug: str):
 @bp.route("/faq/<number>")
 def faq(number: str):
     gen = generation()
-    doc = gen.faq(int(number)) if number.isascii() and number.isdigit() and len(number) < 10 else None
+    doc = gen.faq(int(number), hidden=True) if number.isascii() and number.isdigit() and len(number) < 10 else None
+    now = gen.now()
+    if doc is not None and not doc.visible(now):
+        if doc.published <= now:  # expired: say so, and offer search and what is still published
+            return render_template("faq_expired.html", faq=doc, related=gen.faqs(doc.related)), 410
+        doc = None  # not published yet: as if it did not exist
     if doc is None:
         raise not_found("お探しのFAQは見つかりませんでした。番号をご確認いただくか、検索をお試しください。")
     if not visitors.is_bot(request.user_agent.string):

@@ -54,6 +54,7 @@ def make_app(content_dir: str, instance_dir: str, debounce: float = 0.4, poll: f
     app = create_app({"CONTENT_DIR": content_dir, "INSTANCE_DIR": instance_dir, "DATABASE_URL": "",
                       "PAGE_CACHE_SECONDS": 0, "INDEX_CHECK_SECONDS": 0})
     db.upgrade(app.extensions["helpcenter.db"], instance_dir)
+    app.extensions["helpcenter.index"].show_scheduled = True  # future and expired entries too
     prev = Previewer(app.config["HELPCENTER_CONTENT_DIR"], instance_dir, debounce=debounce, poll=poll)
     prev.build()
     init_app(app, prev)

@@ -31,6 +31,7 @@ from ..vectors import WordVectors, mean_vector
 from . import arrays, scoring
 
 MAX_RESULTS = 100
+NEVER = 2 ** 62  # an entry without `expires`
 
 
 class LRU:
@@ -81,6 +82,10 @@ class Engine:
         self.n_docs = len(self.entries)
         self.numbers = np.array([e["number"] for e in self.entries], dtype=np.int64)
         self._entry_of = {int(n): i for i, n in enumerate(self.numbers)}
+        # Scheduled publishing: visible from `published` until `expires`.
+        self.published = np.array([e.get("published") or 0 for e in self.entries], dtype=np.int64)
+        self.expires = np.array([e.get("expires") or NEVER for e in self.entries], dtype=np.int64)
+        self._changes = np.unique(np.concatenate([self.published, self.expires[self.expires < NEVER]]))
         self._synonym_groups = synonyms
         self._wizards = wizards
         self.results = LRU(cache_size)
@@ -101,6 +106,28 @@ class Engine:
 
     def entry(self, number: int) -> int | None:
         return self._entry_of.get(int(number))
+
+    # --- scheduled publishing ---------------------------------------------------
+    def visibility_key(self, now: float | None) -> int:
+        """Changes exactly when the set of visible entries does (results cache key)."""
+        return -1 if now is None else int(np.searchsorted(self._changes, now, side="right"))
+
+    def visible(self, now: float | None) -> np.ndarray | None:
+        """Mask of the entries visible at `now`, or None when all are (or `now` is None: preview)."""
+        if now is None:
+            return None
+        mask = (self.published <= now) & (self.expires > now)
+        return None if mask.all() else mask
+
+    def hidden_numbers(self, now: float | None) -> list[int]:
+        mask = self.visible(now)
+        return [] if mask is None else [int(n) for n in self.numbers[~mask]]
+
+    def is_visible(self, number: int, now: float | None) -> bool:
+        i = self._entry_of.get(int(number))
+        if i is None:
+            return False
+        return now is None or bool(self.published[i] <= now < self.expires[i])
 
     # --- per-generation tables ------------------------------------------------
     @cached_property
@@ -193,7 +220,7 @@ class Engine:
         return mean_vector(weighted, self.word_vectors.dim)
 
     def rank(self, parsed: Parsed, category: str | None = None, ranking: Ranking = DEFAULT,
-             limit: int = MAX_RESULTS) -> list[tuple[int, float]]:
+             limit: int = MAX_RESULTS, now: float | None = None) -> list[tuple[int, float]]:
         """(FAQ number, BM25 score) of the matching entries, best first, after
         the relative cut-off (an OR query matches almost everything faintly);
         with word vectors, ordered by the fusion of both rankers (ranking.py)."""
@@ -201,6 +228,9 @@ class Engine:
             return []
         acc = self.scores(parsed, ranking)
         mask = self.category_mask(category) if category else None
+        shown = self.visible(now)
+        if shown is not None:
+            mask = shown if mask is None else mask & shown
         top = scoring.top(acc, limit, mask)
         if top:
             floor = top[0][1] * ranking.min_relative

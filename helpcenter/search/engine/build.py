@@ -84,7 +84,7 @@ class ArrayBuilder:
         entry = len(self.entries)
         self.entries.append({"number": int(doc[F.NUMBER]), "title": doc[F.TITLE], "aliases": doc[F.ALIASES],
                              "categories": [s for s in doc[F.CATEGORIES].split(",") if s],
-                             "published": doc[F.PUBLISHED]})
+                             "published": doc[F.PUBLISHED], "expires": doc[F.EXPIRES]})
         for kind, names in F.KIND_FIELDS.items():
             ids = self._ids[kind]
             tids, docs, cols, tfs = self._rows[kind]
