@@ -116,26 +116,31 @@ def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
         rows = (table.rows[i] for i in ids)
     scored: list[tuple[float, int, str]] = []
     hidden = set(gen.engine.hidden_numbers(gen.now()))
-    starting = 0
+    # Rows come in tie-break order (shorter question, lower number), so within
+    # each class (starts with, contains, alias contains) the first `limit` rows
+    # met are that class's best: a class that is full is not checked again, and
+    # once `limit` questions start with the text nothing later can rank higher.
+    starts: list[tuple[float, int, str]] = []
+    contains: list[tuple[float, int, str]] = []
+    in_alias: list[tuple[float, int, str]] = []
     for number, title, ftitle, faliases, have in rows:
         if hidden and number in hidden:
             continue
         if ftitle.startswith(text):
-            s = 4.0
-            starting += 1
-            if starting > limit:  # rows come shortest first: no later row can rank higher
+            starts.append((4.0, number, title))
+            if len(starts) >= limit:
                 break
+        elif len(contains) >= limit and len(in_alias) >= limit:
+            continue  # only a question starting with the text could still rank
         elif text in ftitle:
-            s = 3.0
+            if len(contains) < limit:
+                contains.append((3.0, number, title))
         elif any(text in a for a in faliases):
-            s = 2.0
+            if len(in_alias) < limit:
+                in_alias.append((2.0, number, title))
         elif len(grams) >= 2:
             overlap = len(grams & have) / len(grams)
-            if overlap < SUGGEST_OVERLAP:
-                continue
-            s = overlap
-        else:
-            continue
-        scored.append((s, number, title))
-    scored.sort(key=lambda t: (-t[0], len(t[2]), t[1]))
+            if overlap >= SUGGEST_OVERLAP:
+                scored.append((overlap, number, title))
+    scored = starts + contains + in_alias + sorted(scored, key=lambda t: (-t[0], len(t[2]), t[1]))[:limit]
     return [{"number": n, "title": t, "url": f"/faq/{n}"} for _, n, t in scored[:limit]]
