@@ -67,14 +67,18 @@ class SuggestTable:
                 break
         return out if out is not None else np.zeros(0, dtype=np.int32)
 
-    def candidates(self, grams: set[str], need: int) -> np.ndarray:
-        """Rows having at least `need` of `grams`."""
+    def counts(self, grams: set[str]) -> np.ndarray:
+        """For every row, how many of `grams` it has."""
         counts = np.zeros(len(self.rows), dtype=np.int32)
         for g in grams:
             ids = self.postings.get(g)
             if ids is not None:
                 counts[ids] += 1
-        return np.flatnonzero(counts >= need)
+        return counts
+
+    def candidates(self, grams: set[str], need: int) -> np.ndarray:
+        """Rows having at least `need` of `grams`."""
+        return np.flatnonzero(self.counts(grams) >= need)
 
 
 # A question sharing at least this share of the typed text's bigrams is
@@ -101,46 +105,43 @@ def suggest(gen, prefix: str, limit: int = SUGGEST_LIMIT) -> list[dict]:
     # character (「smsで」's で), nor a digit a Latin word took (win11で → 「1で」
     # typed): only bigrams of two Japanese characters filter.
     japanese = {g for g in grams if len(g) == 2 and _CJK_PAIR.fullmatch(g)}
-    need = len(japanese)
-    if len(grams) >= 2:
-        need = min(need, ceil(SUGGEST_OVERLAP * len(grams)) - (len(grams) - len(japanese)))
-    if japanese and need > 0:
-        rows = (table.rows[i] for i in table.candidates(japanese, need))
-    else:
-        # One character or Latin letters typed: a row can contain the text only
-        # if it has every one of its characters, and share enough of its terms
-        # only if the term postings say so.
-        ids = table.containing(text)
-        if len(grams) >= 2:
-            ids = np.union1d(ids, table.candidates(grams, ceil(SUGGEST_OVERLAP * len(grams))))
-        rows = (table.rows[i] for i in ids)
-    scored: list[tuple[float, int, str]] = []
+    # Rows that can contain the text have all its Japanese bigrams (or, when it
+    # has none, all its characters); rows matched by the overlap rule share
+    # SUGGEST_OVERLAP of all its terms, which the term postings count at once.
+    maybe = table.candidates(japanese, len(japanese)) if japanese else table.containing(text)
     hidden = set(gen.engine.hidden_numbers(gen.now()))
     # Rows come in tie-break order (shorter question, lower number), so within
     # each class (starts with, contains, alias contains) the first `limit` rows
-    # met are that class's best: a class that is full is not checked again, and
-    # once `limit` questions start with the text nothing later can rank higher.
-    starts: list[tuple[float, int, str]] = []
-    contains: list[tuple[float, int, str]] = []
-    in_alias: list[tuple[float, int, str]] = []
-    for number, title, ftitle, faliases, have in rows:
+    # met are that class's best; once `limit` questions start with the text
+    # nothing later can rank higher.
+    starts: list[int] = []
+    contains: list[int] = []
+    in_alias: list[int] = []
+    for i in maybe:
+        number, _, ftitle, faliases, _ = table.rows[i]
         if hidden and number in hidden:
             continue
         if ftitle.startswith(text):
-            starts.append((4.0, number, title))
+            starts.append(i)
             if len(starts) >= limit:
                 break
         elif len(contains) >= limit and len(in_alias) >= limit:
             continue  # only a question starting with the text could still rank
         elif text in ftitle:
             if len(contains) < limit:
-                contains.append((3.0, number, title))
-        elif any(text in a for a in faliases):
-            if len(in_alias) < limit:
-                in_alias.append((2.0, number, title))
-        elif len(grams) >= 2:
-            overlap = len(grams & have) / len(grams)
-            if overlap >= SUGGEST_OVERLAP:
-                scored.append((overlap, number, title))
-    scored = starts + contains + in_alias + sorted(scored, key=lambda t: (-t[0], len(t[2]), t[1]))[:limit]
+                contains.append(i)
+        elif any(text in a for a in faliases) and len(in_alias) < limit:
+            in_alias.append(i)
+    chosen = (starts + contains + in_alias)[:limit]
+    if len(chosen) < limit and len(grams) >= 2:
+        counts = table.counts(grams)
+        ids = np.flatnonzero(counts >= ceil(SUGGEST_OVERLAP * len(grams)))
+        ids = np.setdiff1d(ids, np.asarray(chosen, dtype=np.int64), assume_unique=True)
+        if hidden:
+            ids = ids[[table.rows[i][0] not in hidden for i in ids]] if len(ids) else ids
+        # Every row containing the text was met above (it has all the text's
+        # bigrams or characters): what is left matches by overlap only.
+        by_share = ids[np.lexsort((ids, -counts[ids]))]
+        chosen += [int(i) for i in by_share[:limit - len(chosen)]]
+    scored = [(0.0, table.rows[i][0], table.rows[i][1]) for i in chosen]
     return [{"number": n, "title": t, "url": f"/faq/{n}"} for _, n, t in scored[:limit]]
