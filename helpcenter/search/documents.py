@@ -92,11 +92,11 @@ def faq_document(faq: Faq, content: Content) -> dict[str, Any]:
     }
 
 
-def search_texts(faq: Faq, content: Content, plain: str) -> dict[str, str]:
-    """The text of each of the search engine's fields (see fields.KIND_FIELDS)."""
-    aliases = "\n".join(faq.aliases)
-    categories = " ".join(content.categories[s].title for s in all_category_slugs(faq, content))
-    return {"title": faq.title, "aliases": aliases, "body": plain, "category": categories}
+def search_texts(faq: Faq, content: Content, doc: dict[str, Any]) -> dict[str, str]:
+    """The text of each of the search engine's fields (see fields.KIND_FIELDS),
+    from the entry and its Whoosh document (plain text, category slugs)."""
+    categories = " ".join(content.categories[s].title for s in doc[F.CATEGORIES].split(",") if s)
+    return {"title": faq.title, "aliases": "\n".join(faq.aliases), "body": doc[F.PLAIN], "category": categories}
 
 
 def snapshot(content: Content) -> dict[str, Any]:

@@ -20,7 +20,7 @@ MAX_QUERY_CHARS = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 _LATIN_WORD = re.compile(r"^[a-z][a-z0-9'.-]*$")
 # Latin words with digits in them (they need letters and digits).
-_MIXED_RUN = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+(?![a-z0-9])")
+MIXED_RUN = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+(?![a-z0-9])")
 # Noun-like parts of speech that join into one compound unit (2 + 段階 + 認証).
 _COMPOUND_POS = {"名詞", "接尾辞", "接頭辞"}
 
@@ -165,7 +165,7 @@ def _parse(text: str, norm: str, synonyms: SynonymTable) -> Parsed:
         units.append(Unit(typed, synonyms.alternatives(g, typed), s, synonym=True))
     # A Latin word with digits (iphone15, zqx58b3b) is one unit: Sudachi's
     # pieces of it (58, 3, b) would match any entry with those numbers.
-    for m in _MIXED_RUN.finditer(norm):
+    for m in MIXED_RUN.finditer(norm):
         if m.start() in bounds and m.end() in bounds and not any(s < m.end() and m.start() < e for s, e, _ in spans):
             spans.append((m.start(), m.end(), ()))
             units.append(Unit(m.group(0), (), m.start()))
@@ -207,7 +207,7 @@ def _parse(text: str, norm: str, synonyms: SynonymTable) -> Parsed:
 
 def unit_terms(text: str) -> tuple[list[str], list[str]]:
     """(word terms, bigram terms) of a unit's text."""
-    if _MIXED_RUN.fullmatch(text):
+    if MIXED_RUN.fullmatch(text):
         # The whole word, and its alphabetic pieces of 3+ letters (iphone15 → iphone).
         return _unique([text] + [w.form for w in words(text) if w.form.isalpha() and len(w.form) >= 3]), [text]
     ws = words(text)

@@ -69,7 +69,8 @@ class Ranking:
     # words), extra words being the query's content words beyond `short_words`.
     short_words: int = 3
     ngram_decay: float = 0.25
-    reading_units: bool = False
+    # With a value, the reading stream decays by its own rate instead of
+    # ngram_decay (tuning: docs/search.md, the LocalgovFAQ table).
     reading_decay: float | None = None
     # With word vectors (search.vectors): the order is z(BM25) + vector_weight ×
     # (cos − mean cos) / vector_scale over the lexical results and the

@@ -81,7 +81,6 @@ class Engine:
         self.entries: list[dict] = arrays.read_entries(root)
         self.n_docs = len(self.entries)
         self.numbers = np.array([e["number"] for e in self.entries], dtype=np.int64)
-        self._entry_of = {int(n): i for i, n in enumerate(self.numbers)}
         # Scheduled publishing: visible from `published` until `expires`.
         self.published = np.array([e.get("published") or 0 for e in self.entries], dtype=np.int64)
         self.expires = np.array([e.get("expires") or NEVER for e in self.entries], dtype=np.int64)
@@ -98,14 +97,8 @@ class Engine:
                               if self.word_vectors is not None else None)
 
     # --- term statistics ------------------------------------------------------
-    def df(self, kind: str, term: str) -> int:
-        return self.kinds[kind].df(term)
-
     def idf(self, df: int) -> float:
         return C.idf(df, max(1, self.n_docs))
-
-    def entry(self, number: int) -> int | None:
-        return self._entry_of.get(int(number))
 
     # --- scheduled publishing ---------------------------------------------------
     def visibility_key(self, now: float | None) -> int:
@@ -122,12 +115,6 @@ class Engine:
     def hidden_numbers(self, now: float | None) -> list[int]:
         mask = self.visible(now)
         return [] if mask is None else [int(n) for n in self.numbers[~mask]]
-
-    def is_visible(self, number: int, now: float | None) -> bool:
-        i = self._entry_of.get(int(number))
-        if i is None:
-            return False
-        return now is None or bool(self.published[i] <= now < self.expires[i])
 
     # --- per-generation tables ------------------------------------------------
     @cached_property
@@ -243,7 +230,9 @@ class Engine:
     def _fuse(self, acc: np.ndarray, top: list[tuple[int, float]], qv: np.ndarray, mask: np.ndarray | None,
               ranking: Ranking) -> list[tuple[int, float]]:
         cos = np.asarray(self.entry_vectors @ qv.astype(np.float16), dtype=np.float32)
-        near = np.argsort(-np.where(mask, cos, -2) if mask is not None else -cos)[:ranking.vector_candidates]
+        far = -np.where(mask, cos, -2) if mask is not None else -cos
+        k = min(ranking.vector_candidates, len(far))
+        near = np.argpartition(far, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
         ids = np.union1d(np.array([i for i, _ in top], dtype=np.int64), near)
         z = (acc[ids] - acc.mean()) / (acc.std() or 1.0) + \
             ranking.vector_weight * (cos[ids] - cos.mean()) / ranking.vector_scale

@@ -65,15 +65,6 @@ class KindIndex:
         lo, hi = int(self.indptr[t]), int(self.indptr[t + 1])
         return self.docs[lo:hi], (self.impacts if impacts is None else impacts)[lo:hi]
 
-    def field_has(self, term: str, field: str) -> np.ndarray:
-        """Entry ids having `term` in `field`."""
-        t = self.ids.get(term)
-        if t is None:
-            return np.zeros(0, dtype=np.int32)
-        lo, hi = int(self.indptr[t]), int(self.indptr[t + 1])
-        j = self.fields.index(field)
-        return self.docs[lo:hi][self.tf[lo:hi, j] > 0]
-
     def impacts_for(self, ranking: Ranking) -> np.ndarray:
         if ranking.key() == DEFAULT.key():
             return self.impacts

@@ -18,7 +18,7 @@ from ...content.model import Content
 from .. import documents
 from .. import fields as F
 from ..analysis import bigrams, morph_terms, part_bigrams, reading_bigrams
-from . import arrays
+from . import arrays, bm25
 
 # Below this many entries a pool costs more than it saves.
 POOL_MIN_ENTRIES = 400
@@ -42,7 +42,7 @@ def entry_terms(texts: dict[str, str]) -> dict[str, Counter]:
 def analyse(faq, content: Content) -> tuple[dict, dict[str, Counter]]:
     """(Whoosh document, search terms) of one entry."""
     doc = documents.faq_document(faq, content)
-    return doc, entry_terms(documents.search_texts(faq, content, doc[F.PLAIN]))
+    return doc, entry_terms(documents.search_texts(faq, content, doc))
 
 
 _pool_content: Content | None = None  # set in each pool worker by _init (a fork of the builder)
@@ -139,7 +139,7 @@ def entry_vectors(words: "arrays.KindIndex", word_vectors) -> np.ndarray:
     has = np.array([r is not None for r in rows], dtype=bool)
     row_of = np.array([r if r is not None else 0 for r in rows], dtype=np.int64)
     term_of = np.repeat(np.arange(len(words.terms)), counts)
-    idf = np.log1p((n - counts + 0.5) / (counts + 0.5))
+    idf = bm25.idf(counts, n)
     tf = np.asarray(words.tf)
     weight = sum(w * tf[:, words.fields.index(f)] for f, w in VECTOR_FIELDS.items())
     weight = idf[term_of] * weight * has[term_of]

@@ -13,21 +13,18 @@
 """
 from __future__ import annotations
 
-import re
 from typing import Callable
 
 import numpy as np
 
 from .. import fields as F
 from ..analysis import reading_bigrams, words
-from ..query import Parsed, length_factor, unit_terms
+from ..query import MIXED_RUN, Parsed, length_factor, unit_terms
 from ..ranking import Ranking
 from ..typos import latin_words
 
 Postings = Callable[[str, str], "tuple[np.ndarray, np.ndarray] | None"]  # (kind, term) → (ids, impacts)
 
-# Digits inside Latin words (zqx58b3b) would be read ごじゅうはち: left out of the reading.
-_MIXED_RUN = re.compile(r"(?<![a-z0-9])(?=[a-z0-9]*[a-z])(?=[a-z0-9]*[0-9])[a-z0-9]+(?![a-z0-9])")
 MIN_FACTOR = 0.05
 
 
@@ -74,11 +71,8 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
     extra = max(0, parsed.content_words - ranking.short_words)
     rfactor = 1.0 / (1.0 + ranking.reading_decay * extra) if ranking.reading_decay is not None else factor
     if rfactor > MIN_FACTOR:
-        if ranking.reading_units:
-            grams = dict.fromkeys(g for u in parsed.units for g in reading_bigrams(_MIXED_RUN.sub(" ", u.text)))
-        else:
-            grams = dict.fromkeys(reading_bigrams(_MIXED_RUN.sub(" ", parsed.normalized)))
-        add(acc, F.READING_KIND, grams, rfactor)
+        # Digits inside Latin words (zqx58b3b) would be read ごじゅうはち: left out of the reading.
+        add(acc, F.READING_KIND, dict.fromkeys(reading_bigrams(MIXED_RUN.sub(" ", parsed.normalized))), rfactor)
     if corrections is not None:
         for word in latin_words(parsed):
             add(acc, F.WORDS, corrections(word)[:2], ranking.fuzzy)
