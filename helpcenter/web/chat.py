@@ -29,6 +29,7 @@ from ..chat.retrieval import IndexKnowledge
 from ..search.store import NoIndex
 from . import furigana, jsonbody, visitors
 from .extensions import csrf, engine, generation
+from .views_common import json_error
 
 bp = Blueprint("chat", __name__)
 log = logging.getLogger(__name__)
@@ -102,30 +103,22 @@ def _record(message: str, state: State, reply: Reply) -> None:
 
 # --- the JSON API ---------------------------------------------------------------
 
-def _error(status: int, error: str, message: str, **headers):
-    response = jsonify({"error": error, "message": message})
-    response.status_code = status
-    for k, v in headers.items():
-        response.headers[k.replace("_", "-")] = v
-    return response
-
-
 @bp.route("/api/chat", methods=["POST"])
 @csrf.exempt  # JSON only: a cross-site form cannot send application/json without a preflight
 def api():
     try:
         body = jsonbody.read_object(request)
     except jsonbody.BadJSON as exc:
-        return _error(400, "bad_request", str(exc))
+        return json_error(400, "bad_request", str(exc))
     if "message" not in body:
-        return _error(400, "bad_request", "message is missing")
+        return json_error(400, "bad_request", "message is missing")
     try:
         message = _check_message(body["message"])
     except BadMessage as exc:
-        return _error(400, "bad_request", str(exc))
+        return json_error(400, "bad_request", str(exc))
     wait = _rate_limited()
     if wait:
-        return _error(429, "rate_limited", "しばらく時間をおいてからお試しください。",
+        return json_error(429, "rate_limited", "しばらく時間をおいてからお試しください。",
                       Retry_After=str(math.ceil(wait)))
     state = chat_state.load_state(body.get("state"), _secret())
     reply = _reply(message, state)

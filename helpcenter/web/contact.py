@@ -28,7 +28,7 @@ from ..search import service
 from ..wizard import encode
 from . import jsonbody, visitors
 from .extensions import csrf, engine, generation
-from .views_common import not_found
+from .views_common import json_error, not_found
 
 bp = Blueprint("contact", __name__)
 
@@ -162,24 +162,18 @@ def show_code(code: str):
     return _page("", issued=verified)
 
 
-def _json_error(status: int, message: str):
-    response = jsonify({"error": "bad_request" if status == 400 else "rate_limited", "message": message})
-    response.status_code = status
-    return response
-
-
 @bp.route("/api/contact-code", methods=["POST"])
 @csrf.exempt  # JSON only: a cross-site form cannot send application/json without a preflight
 def api_issue():
     try:
         body = jsonbody.read_object(request)
     except jsonbody.BadJSON as exc:
-        return _json_error(400, str(exc))
+        return json_error(400, "bad_request", str(exc))
     messages = body.get("messages", [])
     if not isinstance(messages, list) or len(messages) > 20 or not all(isinstance(m, str) for m in messages):
-        return _json_error(400, "messages must be a list of at most 20 strings")
+        return json_error(400, "bad_request", "messages must be a list of at most 20 strings")
     try:
         issued = _issue("chat", chat=messages[-MAX_CHAT:])
     except store.TooMany:
-        return _json_error(429, TOO_MANY)
+        return json_error(429, "rate_limited", TOO_MANY)
     return jsonify({"code": issued, "url": url_for("contact.show_code", code=issued)})

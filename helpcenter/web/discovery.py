@@ -44,7 +44,8 @@ def base_url() -> str:
     return discovery.normalise_base_url(configured) if configured else f"{request.scheme}://{request.host}"
 
 
-def _xml(body: bytes, mimetype: str) -> Response:
+def _public(body: bytes | str, mimetype: str) -> Response:
+    """A response any cache may keep for MAX_AGE."""
     response = Response(body, mimetype=mimetype)
     response.cache_control.public = True
     response.cache_control.max_age = MAX_AGE
@@ -54,27 +55,24 @@ def _xml(body: bytes, mimetype: str) -> Response:
 @bp.route("/sitemap.xml")
 def sitemap():
     gen = generation()
-    return _xml(discovery.sitemap(base_url(), gen.categories, published_entries(gen)), "application/xml")
+    return _public(discovery.sitemap(base_url(), gen.categories, published_entries(gen)), "application/xml")
 
 
 @bp.route("/robots.txt")
 def robots():
-    response = Response(discovery.robots_txt(base_url()), mimetype="text/plain")
-    response.cache_control.public = True
-    response.cache_control.max_age = MAX_AGE
-    return response
+    return _public(discovery.robots_txt(base_url()), "text/plain")
 
 
 @bp.route("/feed.atom")
 def feed():
     gen = generation()
     body = discovery.atom_feed(base_url(), gen.site, gen.categories, published_entries(gen))
-    return _xml(body, "application/atom+xml")
+    return _public(body, "application/atom+xml")
 
 
 @bp.route("/opensearch.xml")
 def opensearch():
-    return _xml(discovery.opensearch(base_url(), generation().site), "application/opensearchdescription+xml")
+    return _public(discovery.opensearch(base_url(), generation().site), "application/opensearchdescription+xml")
 
 
 @bp.route("/favicon.ico")

@@ -17,7 +17,7 @@ from ..analytics import events
 from ..search.store import NoIndex
 from . import visitors
 from .extensions import engine, generation
-from .views_common import safe_next
+from .views_common import json_error, safe_next
 
 bp = Blueprint("feedback", __name__)
 
@@ -67,7 +67,7 @@ def _target() -> tuple[str, str, str]:
 
 def _bad_request(message: str):
     if _wants_json():
-        return jsonify({"error": "bad_request", "message": message}), 400
+        return json_error(400, "bad_request", message)
     return render_template("error.html", code=400, title="送信内容を確認できませんでした", message=message), 400
 
 
@@ -91,7 +91,7 @@ def csrf_refused(exc: CSRFError):
     message = ("ページの有効期限が切れたため、送信できませんでした。"
                "お手数ですが、ページを再読み込みしてからもう一度お試しください。")
     if _wants_json():
-        return jsonify({"error": "csrf", "message": message}), 400
+        return json_error(400, "csrf", message)
     return render_template("error.html", code=400, title="送信できませんでした", message=message), 400
 
 

@@ -141,6 +141,16 @@ def _unavailable():
                 {**headers, "Content-Type": "text/plain; charset=utf-8"})
 
 
+def json_error(status: int, error: str, message: str, **headers):
+    """An /api/ error: {"error", "message"} with `status` (headers as keyword
+    arguments, Retry_After → Retry-After)."""
+    response = jsonify({"error": error, "message": message})
+    response.status_code = status
+    for k, v in headers.items():
+        response.headers[k.replace("_", "-")] = v
+    return response
+
+
 def not_found(message: str | None = None):
     """404 with a message for the member."""
     from werkzeug.exceptions import NotFound
