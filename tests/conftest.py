@@ -11,8 +11,7 @@
 from __future__ import annotations
 
 import os
-import shutil
-import textwrap
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,7 +19,7 @@ from click.testing import CliRunner
 
 from helpcenter import create_app
 from helpcenter.publishing import prepare, publish
-from helpcenter.search import indexer, service
+from helpcenter.search import indexer
 from helpcenter.search.store import Generation
 from support import (CONTENT, ROOT, SMALL_CATEGORIES, SMALL_SITE, app_config, copy_content,  # noqa: F401
                      dedent, faq_text)
@@ -55,17 +54,34 @@ def gen(built_index):
     g.close()
 
 
-@pytest.fixture
-def app(tmp_path, built_index):
+@contextmanager
+def _app_on_shared_index(tmp_path, built_index, testing: bool, **settings):
+    """An app whose instance dir links the session's index (fresh database)."""
     inst = tmp_path / "instance"
     inst.mkdir()
     os.symlink(built_index, inst / "index")
-    application = create_app(app_config(inst))
-    application.config["TESTING"] = True
+    application = create_app(app_config(inst, **settings))
+    if testing:
+        application.config["TESTING"] = True
     prepare(application.config)
-    yield application
-    application.extensions["helpcenter.index"].close()
-    application.extensions["helpcenter.db"].dispose()
+    try:
+        yield application
+    finally:
+        application.extensions["helpcenter.index"].close()
+        application.extensions["helpcenter.db"].dispose()
+
+
+@pytest.fixture
+def app(tmp_path, built_index):
+    with _app_on_shared_index(tmp_path, built_index, testing=True) as application:
+        yield application
+
+
+@pytest.fixture
+def cached_app(tmp_path, built_index):
+    """An app as served: the page cache on (60 s), not in testing mode."""
+    with _app_on_shared_index(tmp_path, built_index, testing=False, PAGE_CACHE_SECONDS=60) as application:
+        yield application
 
 
 @pytest.fixture

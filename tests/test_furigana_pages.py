@@ -5,10 +5,7 @@ import json
 import re
 
 import pytest
-from support import app_config
 
-from helpcenter import create_app
-from helpcenter.publishing import prepare
 
 UA = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120"}
 
@@ -113,14 +110,8 @@ def test_a_junk_cookie_means_off(client):
     assert "<ruby>" not in html and 'aria-pressed="false">ふりがな' in html
 
 
-def test_the_page_cache_keeps_pages_with_and_without_readings_apart(tmp_path, built_index):
-    import os
-
-    inst = tmp_path / "instance"
-    inst.mkdir()
-    os.symlink(built_index, inst / "index")
-    app = create_app(app_config(inst, PAGE_CACHE_SECONDS=60))
-    prepare(app.config)
+def test_the_page_cache_keeps_pages_with_and_without_readings_apart(cached_app):
+    app = cached_app
     c = app.test_client()
     assert "<ruby>" not in text(c.get("/faq/3807", headers=UA))
     c.set_cookie("hc_furigana", "1")
@@ -130,4 +121,3 @@ def test_the_page_cache_keeps_pages_with_and_without_readings_apart(tmp_path, bu
     assert "<ruby>" not in text(c.get("/faq/3807", headers=UA))
     cache = app.extensions["helpcenter.page_cache"]
     assert (cache.misses, cache.hits) == (2, 2)
-    app.extensions["helpcenter.db"].dispose()

@@ -4,26 +4,13 @@ or index generations."""
 import re
 
 import pytest
-from support import CONTENT, app_config
+from support import app_config
 
 from helpcenter import create_app, views_store
 from helpcenter.publishing import prepare
 from helpcenter.web import visitors
 
 UA = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120"}
-
-
-@pytest.fixture
-def cached_app(tmp_path, built_index):
-    import os
-
-    inst = tmp_path / "instance"
-    inst.mkdir()
-    os.symlink(built_index, inst / "index")
-    application = create_app(app_config(inst, PAGE_CACHE_SECONDS=60))
-    prepare(application.config)
-    yield application
-    application.extensions["helpcenter.db"].dispose()
 
 
 def cache(app):

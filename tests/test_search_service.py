@@ -1,6 +1,5 @@
 """The search service over the real content's index: results, paging, filter,
 cache, suggestions and wizard matching (no Flask)."""
-import time
 
 import pytest
 
@@ -98,7 +97,6 @@ def test_repeated_query_is_served_from_the_generations_results_cache(gen):
 
 
 def test_cache_can_be_disabled(built_index):
-    from helpcenter.search import indexer
 
     g = Generation(indexer.current_generation(built_index.parent), cache_size=0)
     try:
@@ -166,7 +164,6 @@ def test_suggest_tolerates_a_typo_by_shared_bigrams(gen):
 def test_results_cache_never_mixes_two_generations_of_the_same_name(tmp_path, small_content):
     """Evaluation builds temporary generations that are all called gen-temporary."""
     from helpcenter.content.loader import load_content
-    from helpcenter.search import indexer
 
     content, _ = load_content(small_content)
     gens = []
@@ -189,7 +186,6 @@ def test_a_word_in_the_question_or_an_alias_counts_more_than_in_the_answer(tmp_p
     """Ranking weighs the question and aliases above the answer: the same word
     once in the question (or an alias) beats it once in a longer answer."""
     from helpcenter.content.loader import load_content
-    from helpcenter.search import indexer
     from support import faq_text
 
     filler = "お手続きの詳細は会員ページをご確認ください。受付は平日のみです。"
@@ -217,7 +213,6 @@ def test_suggest_filters_only_on_bigrams_of_two_japanese_characters(tmp_path, sm
     """A digit that a Latin word took (win11で) makes a typed 「1で」 a bigram
     no question has: it must not hide the question (the full scan finds it)."""
     from helpcenter.content.loader import load_content
-    from helpcenter.search import indexer
     from support import faq_text
 
     (small_content / "faq" / "20.md").write_text(faq_text(20, "win11で印刷できない"), encoding="utf-8")

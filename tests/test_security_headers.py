@@ -5,10 +5,7 @@ inline that the policy would block."""
 import re
 
 import pytest
-from support import app_config
 
-from helpcenter import create_app
-from helpcenter.publishing import prepare
 from helpcenter.web import security
 
 UA = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/120"}
@@ -22,20 +19,6 @@ NAMES = ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
 # what a CSP without 'unsafe-inline' blocks: inline scripts, event handler attributes, style attributes/elements
 # JSON-LD (<script type="application/ld+json">) is a data block, never run: a CSP does not apply to it.
 INLINE = re.compile(r"<script(?![^>]*\b(?:src=|type=\"application/ld\+json\"))[^>]*>|\son[a-z]+\s*=|\sstyle\s*=|<style[\s>]|javascript:", re.I)
-
-
-@pytest.fixture
-def cached_app(tmp_path, built_index):
-    import os
-
-    inst = tmp_path / "instance"
-    inst.mkdir()
-    os.symlink(built_index, inst / "index")
-    application = create_app(app_config(inst, PAGE_CACHE_SECONDS=60))
-    prepare(application.config)
-    yield application
-    application.extensions["helpcenter.index"].close()
-    application.extensions["helpcenter.db"].dispose()
 
 
 def test_policy_allows_only_our_own_scripts_and_styles_and_no_framing():

@@ -23,7 +23,7 @@ from ..analytics import events
 from ..chat import state as chat_state
 from ..contact import code as codes
 from ..contact import store
-from ..contact.trail import MAX_CHAT, Trail, build, clean_text
+from ..contact.trail import MAX_CHAT, build, clean_text
 from ..search import service
 from ..wizard import encode
 from . import jsonbody, visitors

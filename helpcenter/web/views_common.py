@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, g, jsonify, redirect, render_template, request
+from flask import Blueprint, Flask, current_app, jsonify, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from ..content.model import JST

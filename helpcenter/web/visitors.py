@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 from flask import Flask, current_app, g, request
 
