@@ -3,6 +3,7 @@
 * `app`, `client`: the real content/, its index built once per test session
   (linked into each test's own instance dir, so each test gets a fresh SQLite
   database but never rebuilds the index).
+* `cached_app`: the same with the page cache on (60 s) and not in testing mode.
 * `runner`: a click CliRunner for the `helpcenter` command.
 * `small_content`: a minimal valid content tree in tmp_path for edge cases;
   tests edit its files to produce each kind of error.
