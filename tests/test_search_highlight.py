@@ -34,3 +34,30 @@ def test_a_character_is_known_to_fold_to_several_before_the_table_has_it():
     table.multi = Spy()
     assert "…".translate(table) == "..."
     assert "…" in table.multi and ord("…") in table
+
+
+def test_overlapping_matches_keep_the_longer_term_and_spans_stay_disjoint_and_sorted():
+    """find_spans keeps kept spans sorted to test overlaps against neighbours
+    only: the result equals checking every kept span (the definition)."""
+    import random
+
+    def reference(text, terms):
+        folded, src = H._fold_map(text)
+        spans = []
+        for term in sorted(set(t for t in terms if t), key=len, reverse=True):
+            start = folded.find(term)
+            while start != -1:
+                a, b = src[start], src[start + len(term) - 1] + 1
+                if all(b <= s or a >= e for s, e in spans):
+                    spans.append((a, b))
+                start = folded.find(term, start + len(term))
+        return sorted(spans)
+
+    rnd = random.Random(10)
+    alphabet = "あいうアイ設定…ab"
+    for _ in range(300):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 40)))
+        terms = ["".join(rnd.choice("あいう設定ab.") for _ in range(rnd.randint(1, 3))) for _ in range(rnd.randint(0, 6))]
+        assert H.find_spans(text, terms) == reference(text, terms)
+    spans = H.find_spans("二段階認証の設定", ["設定", "認証の設定", "段階認"])
+    assert spans == [(3, 8)]  # the longest term wins; 段階認 overlaps it, 設定 is inside it

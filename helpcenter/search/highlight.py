@@ -51,7 +51,11 @@ _FOLD = _FoldTable()
 def _fold_map(text: str) -> tuple[str, "list[int] | range"]:
     """Folded text and, for each folded character, the index of its source character."""
     folded = text.translate(_FOLD)
-    if _FOLD.multi.isdisjoint(text):
+    # The few characters met so far that fold to 0 or 2+ characters, each
+    # looked for with one substring search (the text is much longer than
+    # the set); a snapshot taken after translate() includes every character
+    # it used (see remember()).
+    if not any(ch in text for ch in tuple(_FOLD.multi)):
         return folded, range(len(text))  # every character folded to one: offsets unchanged
     src: list[int] = []
     for i, ch in enumerate(text):
@@ -62,15 +66,21 @@ def _fold_map(text: str) -> tuple[str, "list[int] | range"]:
 def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
     """Non-overlapping (start, end) offsets in `text` of any folded term, longest first."""
     folded, src = _fold_map(text)
-    spans: list[tuple[int, int]] = []
+    # Spans kept sorted: a new one overlaps a kept one only if it overlaps
+    # its neighbours (kept spans are disjoint, so their ends ascend too).
+    starts: list[int] = []
+    ends: list[int] = []
     for term in sorted(set(t for t in terms if t), key=len, reverse=True):
+        n = len(term)
         start = folded.find(term)
         while start != -1:
-            a, b = src[start], src[start + len(term) - 1] + 1
-            if all(b <= s or a >= e for s, e in spans):
-                spans.append((a, b))
-            start = folded.find(term, start + len(term))
-    return sorted(spans)
+            a, b = src[start], src[start + n - 1] + 1
+            i = bisect_left(starts, a)
+            if (i == 0 or ends[i - 1] <= a) and (i == len(starts) or starts[i] >= b):
+                starts.insert(i, a)
+                ends.insert(i, b)
+            start = folded.find(term, start + n)
+    return list(zip(starts, ends))
 
 
 def make_excerpt(text: str, terms: list[str], length: int = 120) -> Excerpt:
@@ -99,6 +109,8 @@ def _best_start(text: str, spans: list[tuple[int, int]], length: int) -> int:
     if not spans:
         return 0
     starts = [a for a, _ in spans]
+    marked = [text[a:b].lower() for a, b in spans]
+    limit = max(0, len(text) - length)
     best, best_score = 0, -1.0
     for a, _ in spans:
         # Start a little before the match, at a sentence start when one is near.
@@ -106,11 +118,11 @@ def _best_start(text: str, spans: list[tuple[int, int]], length: int) -> int:
         cut = text.rfind("。", s, a)
         if cut != -1:
             s = cut + 1
-        s = min(s, max(0, len(text) - length))
+        s = min(s, limit)
         # Spans are sorted and do not overlap: those inside [s, s + length)
         # are a contiguous run from the first starting at s or later.
-        first = bisect_left(starts, s)
-        within = [text[x:y].lower() for x, y in spans[first:bisect_left(starts, s + length)] if y <= s + length]
+        first, last = bisect_left(starts, s), bisect_left(starts, s + length)
+        within = [marked[k] for k in range(first, last) if spans[k][1] <= s + length]
         score = len(set(within)) + len(within) * 0.1 - s / 100000
         if score > best_score:
             best, best_score = s, score

@@ -84,7 +84,10 @@ def write_kind(root: Path, kind: str, terms: list[str], indptr, docs, tf, length
 
 def read_kind(root: Path, kind: str) -> KindIndex:
     terms = json.loads((root / f"{kind}.terms.json").read_text(encoding="utf-8"))
-    arrays = [np.load(root / f"{kind}.{name}.npy", mmap_mode="r") for name in ARRAYS]
+    # Plain ndarray views of the mapped files: the same shared pages, without
+    # np.memmap's Python-level __getitem__/__array_finalize__ on every slice
+    # (a query slices a few hundred posting lists).
+    arrays = [np.load(root / f"{kind}.{name}.npy", mmap_mode="r").view(np.ndarray) for name in ARRAYS]
     return KindIndex(kind, F.KIND_FIELDS[kind], terms, *arrays)
 
 
