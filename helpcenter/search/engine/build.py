@@ -126,7 +126,7 @@ class ArrayBuilder:
             terms = [None] * n_terms
             for t, i in self._ids[kind].items():
                 terms[i] = t
-            arrays.write_kind(root, kind, terms, indptr, (uniq % max(n, 1)).astype(np.int32), tf, lengths)
+            arrays.write_kind(root, kind, terms, indptr, (uniq % max(n, 1)).astype(np.intp), tf, lengths)
         arrays.write_entries(root, self.entries)
         if word_vectors is not None:
             word_vectors.save(root / arrays.VECTORS_DIR)
