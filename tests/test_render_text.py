@@ -32,7 +32,8 @@ def _markdown(source: str) -> str:
 def test_plain_paragraphs_render_as_markdown_renders_them():
     """The shortcut gives exactly Markdown's HTML wherever it applies (the
     city's answers and generated text with every character that means
-    something in Markdown), and applies to plain answers."""
+    something in Markdown), HTML the sanitiser leaves as it is, and applies
+    to plain answers."""
     content, _ = load_content(str(ROOT / "eval" / "city" / "content"), lenient=True)
     bodies = [f.body for f in content.faqs.values()]
     rnd = random.Random(10)
@@ -43,6 +44,7 @@ def test_plain_paragraphs_render_as_markdown_renders_them():
     taken = [(b, html) for b, html in shortcut if html is not None]
     assert len(taken) > 1000
     assert [html for _, html in taken] == [_markdown(b) for b, _ in taken]
+    assert [html for _, html in taken] == [render.sanitize(html) for _, html in taken]
     assert render.plain_paragraphs_html("手順です。\n次へ進みます。\n\n完了です。") == \
         "<p>手順です。<br>\n次へ進みます。</p>\n<p>完了です。</p>"
 
