@@ -629,8 +629,11 @@ def _print_report(name, judged, report, numbers) -> None:
 @click.option("--off-topic", "off_topic", type=click.Path(exists=True, dir_okay=False),
               help="JSON lines of messages the bot should not answer ({\"query\": ...}).")
 @content_option
+@click.option("--fold", type=click.Choice(["A", "B"]),
+              help="Only fold A (the file's 1st, 3rd, 5th … query) or fold B (2nd, 4th …): fit on one, report the other.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def chat_eval_command(queries: str, off_topic: str | None, content: str | None, as_json: bool) -> None:
+def chat_eval_command(queries: str, off_topic: str | None, content: str | None, fold: str | None,
+                      as_json: bool) -> None:
     """Measure the chatbot's first reply on judged queries (same format as `eval`).
 
     \b
@@ -646,7 +649,7 @@ def chat_eval_command(queries: str, off_topic: str | None, content: str | None, 
 
     cfg = _config(content)
     try:
-        judged = evaluation.load_queries(queries)
+        judged = chat_evaluation.fold(evaluation.load_queries(queries), fold)
         negatives = chat_evaluation.load_messages(off_topic) if off_topic else []
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None

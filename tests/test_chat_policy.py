@@ -35,9 +35,12 @@ WIZARD = Wizard(
     })
 
 
-def cand(number: int, score: float, coverage: float = 1.0, title_coverage: float = 1.0) -> Candidate:
+def cand(number: int, score: float, coverage: float = 1.0, title_coverage: float = 1.0,
+         topic_evidence: float = 3.0) -> Candidate:
+    # topic_evidence 3.0: the message's topic words (TOPIC_WEIGHT) all shared, worth half an unknown word (MAX_IDF)
     return Candidate(number=number, title=FAQS[number], url=f"/faq/{number}", score=score, coverage=coverage,
-                     title_coverage=title_coverage, summary=f"{FAQS[number]}の手順です。")
+                     title_coverage=title_coverage, summary=f"{FAQS[number]}の手順です。",
+                     topic_evidence=topic_evidence * coverage)
 
 
 class FakeKnowledge:
@@ -64,8 +67,12 @@ class FakeKnowledge:
                 ContactInfo("お問い合わせフォーム", where="マイページ", url="https://example.jp/form"))
 
 
+MAX_IDF, TOPIC_WEIGHT = 6.0, 3.0
+
+
 def ev(query: str, *cands: Candidate, wizards=(), topical: int = 2) -> Evidence:
-    return Evidence(query=query, candidates=tuple(cands), wizards=tuple(wizards), topical=topical, units=topical)
+    return Evidence(query=query, candidates=tuple(cands), wizards=tuple(wizards), topical=topical, units=topical,
+                    max_idf=MAX_IDF, topic_weight=TOPIC_WEIGHT)
 
 
 # --- reply types ----------------------------------------------------------------
@@ -197,13 +204,34 @@ def test_one_good_candidate_admits_weaker_ones_beside_it(monkeypatch):
     assert reply.type == "clarify" and sorted(f.number for f in reply.faqs) == [1, 2]  # 3 covers too little
 
 
-def test_clarify_ratio(monkeypatch):
-    monkeypatch.setattr(policy, "CLARIFY_RATIO", 0.9)
+def test_answer_confidence_adds_lead_shared_topic_and_agreement():
+    best, second = cand(1, 10.0), cand(2, 7.0)
+    # relevance: 1 → 1 + .5 + 1 = 2.5; 2 → .7 + .5 + 1 = 2.2
+    fit = policy.rerank([best, second])
+    e = ev("q", best, second)
+    assert policy.confidence(fit, e) == pytest.approx(
+        0.3 + policy.ANSWER_EVIDENCE * 3.0 / MAX_IDF + policy.ANSWER_SHARE * 3.0 / TOPIC_WEIGHT + policy.ANSWER_AGREE)
+    # the search ranked another entry first: no agreement term
+    assert policy.confidence(fit, ev("q", second, best)) == pytest.approx(policy.confidence(fit, e) - policy.ANSWER_AGREE)
+
+
+def test_answers_only_above_the_confidence_bar(monkeypatch):
     kb = FakeKnowledge({"q": ev("q", cand(1, 10.0), cand(2, 7.0))}, wizards={})
-    # relevance: 1 → 1 + .5 + 1 = 2.5; 2 → .7 + .5 + 1 = 2.2 (88% of the best)
+    conf = policy.confidence(policy.rerank([cand(1, 10.0), cand(2, 7.0)]), ev("q", cand(1, 10.0), cand(2, 7.0)))
+    monkeypatch.setattr(policy, "ANSWER_CONFIDENCE", conf)
     assert respond("q", State(), kb).type == "answer"
-    monkeypatch.setattr(policy, "CLARIFY_RATIO", 0.85)
+    monkeypatch.setattr(policy, "ANSWER_CONFIDENCE", conf + 0.01)
     assert respond("q", State(), kb).type == "clarify"
+
+
+def test_a_clear_lead_on_little_shared_topic_asks_back():
+    # A large collection has near neighbours for every question: a big lead in
+    # score over them is not enough when the entry shares little specific
+    # content with the message (LocalgovFAQ: such leads were right 58% of the time).
+    thin = FakeKnowledge({"q": ev("q", cand(1, 20.0, topic_evidence=0.5), cand(2, 5.0, 0.5, 0.0, 0.5))}, wizards={})
+    rich = FakeKnowledge({"q": ev("q", cand(1, 20.0, topic_evidence=3.0), cand(2, 5.0, 0.5, 0.0, 3.0))}, wizards={})
+    assert respond("q", State(), thin).type == "clarify"
+    assert respond("q", State(), rich).type == "answer"
 
 
 def test_rerank_prefers_entries_whose_question_covers_the_query():
@@ -218,7 +246,7 @@ def test_short_follow_up_continues_the_topic():
     kb = FakeKnowledge({
         "認証方法は？": ev("認証方法は？", cand(5, 10.0), cand(1, 9.9), cand(2, 9.8)),
         "SMSです": ev("SMSです", cand(3, 10.0), cand(1, 9.9), topical=1),
-        "認証方法は？ SMSです": ev("認証方法は？ SMSです", cand(1, 10.0), cand(3, 6.0, 0.6, 0.4)),
+        "認証方法は？ SMSです": ev("認証方法は？ SMSです", cand(1, 10.0, topic_evidence=6.0), cand(3, 6.0, 0.6, 0.4)),
     }, wizards={})
     first = respond("認証方法は？", State(), kb)
     assert first.type == "clarify" and 1 in first.state.candidates
@@ -231,7 +259,7 @@ def test_short_follow_up_continues_the_topic():
 def test_a_message_that_finds_nothing_alone_is_searched_with_the_topic():
     kb = FakeKnowledge({
         "SMSが届かない": ev("SMSが届かない", cand(1, 20.0), cand(2, 2.0, 0.5, 0.0)),
-        "SMSが届かない 海外です": ev("j", cand(3, 20.0), cand(1, 5.0, 0.5, 0.2)),
+        "SMSが届かない 海外です": ev("j", cand(3, 20.0, topic_evidence=6.0), cand(1, 5.0, 0.5, 0.2)),
     })
     first = respond("SMSが届かない", State(), kb)
     reply = respond("海外です", first.state, kb)
@@ -266,7 +294,7 @@ def test_yes_after_an_answer():
 
 
 def test_no_after_an_answer_offers_other_candidates_and_contacts():
-    kb = FakeKnowledge({"SMSが届かない": ev("SMSが届かない", cand(1, 20.0), cand(3, 10.0, 0.6, 0.3))})
+    kb = FakeKnowledge({"SMSが届かない": ev("SMSが届かない", cand(1, 20.0, topic_evidence=6.0), cand(3, 10.0, 0.6, 0.3))})
     first = respond("SMSが届かない", State(), kb)
     assert first.type == "answer"
     reply = respond("いいえ", first.state, kb)

@@ -42,6 +42,7 @@ class Evidence:
     topical: int = 0                        # units that name a topic (nouns, Latin words)
     units: int = 0                          # units in all
     max_idf: float = 0.0                    # idf of a word no entry has: topic_evidence's scale
+    topic_weight: float = 0.0               # Σ weight of the units that name a topic
 
 
 @dataclass(frozen=True)

@@ -71,11 +71,12 @@ class IndexKnowledge:
                                    summary=summarize(hit.doc.plain),
                                    topic_evidence=round(C.topic_evidence(units, full), 4)))
         wizards = [(C.coverage(units, self._wizard_terms(w)), w) for w in result.wizards]
-        spans_topical = sum(1 for u in units if u.weight >= C.MIN_WEIGHT)
+        topic_units = [u for u in units if u.weight >= C.MIN_WEIGHT]
         return Evidence(query=query, candidates=tuple(cands),
                         wizards=tuple(WizardRef(w.id, w.title, wizard_url(w.id)) for cov, w in wizards
                                       if cov >= WIZARD_COVERAGE),
-                        topical=spans_topical, units=len(units), max_idf=self.engine.idf(0))
+                        topical=len(topic_units), units=len(units), max_idf=self.engine.idf(0),
+                        topic_weight=sum(u.weight for u in topic_units))
 
 
 # A wizard matched by the search service is offered only when its title,

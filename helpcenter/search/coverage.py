@@ -161,8 +161,11 @@ def _tokenizer():
 # 夫が…) and the light nouns of how people talk (…はずなのに, …気がします,
 # …だめですか, 違いがわかりません). Any service's members write them; an FAQ
 # answer rarely has them, so as topics they would turn answerable messages
-# into fallbacks. Place names (東京から引っ越してきた) likewise.
+# into fallbacks. Place names (東京から引っ越してきた) likewise. So are the nouns
+# that say only that something went wrong (…のにエラー, 不具合, トラブル): the
+# topic is what failed, which the rest of the message names.
 CONTEXT_NOUNS = frozenset({
+    "エラー", "不具合", "トラブル", "問題",
     "母", "父", "夫", "妻", "息子", "娘", "祖母", "祖父", "兄", "姉", "弟", "妹", "親", "両親", "家族",
     "主人", "旦那", "嫁", "自分", "友人", "友達", "知人", "孫", "子", "本人",
     "はず", "気", "だめ", "駄目", "違い", "予定", "感じ", "状態", "前", "後", "先日", "最近", "今回", "以前",

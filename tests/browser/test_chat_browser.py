@@ -59,7 +59,7 @@ def test_widget_answers_and_falls_back(page, live_server):
 def test_widget_answer_link_and_buttons(page, live_server):
     page.goto(live_server + "/")
     panel = open_widget(page)
-    reply = ask(page, panel, "パスワードを忘れてしまいました", 1)
+    reply = ask(page, panel, "苗字変わった", 1)
     assert "解決しましたか？" in reply.inner_text()
     reply.get_by_role("button", name="はい").click()
     page.wait_for_function("() => document.querySelectorAll('#chat-panel .chat-log .chat-bot').length > 2")
@@ -77,10 +77,10 @@ def test_chat_page_works_without_javascript(browser, live_server):
     page.locator("#chat-launcher").click()  # a plain link
     page.wait_for_load_state()
     assert page.url.endswith("/chat")
-    page.get_by_label("ご質問").fill("パスワードを忘れてしまいました")
+    page.get_by_label("ご質問").fill("苗字変わった")
     page.get_by_role("button", name="送信").click()
     page.wait_for_load_state()
-    assert page.locator(".chat-log a[href='/faq/4002']").count() == 1
+    assert page.locator(".chat-log a[href='/faq/4123']").count() == 1
     page.get_by_role("button", name="いいえ").click()
     page.wait_for_load_state()
     assert "お役に立てず" in page.locator(".chat-log").inner_text()

@@ -38,7 +38,7 @@ def test_chat_choices_stand_apart_from_the_question_field(page, live_server):
 def test_the_widget_shows_each_step_on_its_own_line(page, live_server):
     page.goto(live_server + "/")
     page.locator("#chat-launcher").click()
-    page.locator("#chat-widget-message").fill("パスワードを忘れてしまいました")
+    page.locator("#chat-widget-message").fill("苗字変わった")
     page.locator("#chat-panel button[type=submit]").click()
     reply = page.locator("#chat-panel .chat-bot").nth(1)
     reply.wait_for()
