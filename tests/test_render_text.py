@@ -1,5 +1,13 @@
-"""Plain text of answers (render.html_to_text), which excerpts and the chat's summaries show."""
+"""Plain text of answers (render.html_to_text), which excerpts and the chat's summaries show;
+the plain-paragraphs shortcut of markdown_to_html (render.plain_paragraphs_html)."""
+import random
+from pathlib import Path
+
+from helpcenter import render
+from helpcenter.content.loader import load_content
 from helpcenter.render import html_to_text, markdown_to_html
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_a_heading_never_runs_into_the_next_sentence():
@@ -15,3 +23,32 @@ def test_lines_without_punctuation_are_ended_and_punctuated_ones_kept():
 def test_markup_and_entities_become_plain_text():
     assert html_to_text("<p>a &lt;b&gt; <strong>c</strong></p>") == "a <b> c。"
     assert html_to_text("") == ""
+
+
+def _markdown(source: str) -> str:
+    return render._markdown().reset().convert(source)
+
+
+def test_plain_paragraphs_render_as_markdown_renders_them():
+    """The shortcut gives exactly Markdown's HTML wherever it applies (the
+    city's answers and generated text with every character that means
+    something in Markdown), HTML the sanitiser leaves as it is, and applies
+    to plain answers."""
+    content, _ = load_content(str(ROOT / "eval" / "city" / "content"), lenient=True)
+    bodies = [f.body for f in content.faqs.values()]
+    rnd = random.Random(10)
+    pieces = list("あい漢。、 ab1２.#=+-*>:!()~'\"/\\`_[]<>&|\t\u3000\u00a0\u2028") + \
+        ["\n", "\n\n", "1. ", "- ", "  \n", "\n    ", "---", "===", "設定します"]
+    bodies += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 20))) for _ in range(20000)]
+    shortcut = [(b, render.plain_paragraphs_html(b)) for b in bodies]
+    taken = [(b, html) for b, html in shortcut if html is not None]
+    assert len(taken) > 1000
+    assert [html for _, html in taken] == [_markdown(b) for b, _ in taken]
+    assert [html for _, html in taken] == [render.sanitize(html) for _, html in taken]
+    assert render.plain_paragraphs_html("手順です。\n次へ進みます。\n\n完了です。") == \
+        "<p>手順です。<br>\n次へ進みます。</p>\n<p>完了です。</p>"
+
+
+def test_answers_with_markup_go_through_markdown():
+    for source in ("**太字**", "- 項目", "1. 手順", "[リンク](https://example.com)", "a & b", "　字下げ", "見出し\n==="):
+        assert render.plain_paragraphs_html(source) is None

@@ -4,7 +4,8 @@ Per kind of term (`fields.KIND_FIELDS`), bm25s-style plain arrays:
 
     engine/<kind>.terms.json    the kind's terms; a term's id is its position
     engine/<kind>.indptr.npy    postings of term t are [indptr[t], indptr[t+1])
-    engine/<kind>.docs.npy      entry ids (int32), ascending within a term
+    engine/<kind>.docs.npy      entry ids (intp: np.add.at casts any other index type
+                                per call, which doubled a query's scoring), ascending within a term
     engine/<kind>.tf.npy        term frequency per field of the kind (float32, postings × fields)
     engine/<kind>.lengths.npy   field lengths in terms (float32, entries × fields)
     engine/<kind>.impacts.npy   BM25F impacts for ranking.DEFAULT (float32, per posting)

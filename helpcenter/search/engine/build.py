@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Iterator
 
@@ -71,13 +71,20 @@ def analysed(content: Content, procs: int | None = None) -> Iterator[tuple[dict,
         yield from pool.imap(_analyse_number, numbers, chunksize=32)
 
 
+def _numbering() -> dict[str, int]:
+    """term → id, a new term getting the next id on first lookup."""
+    ids: defaultdict[str, int] = defaultdict()
+    ids.default_factory = ids.__len__  # called before the new key is inserted
+    return ids
+
+
 class ArrayBuilder:
     """Collects entries' terms, then writes the engine's arrays."""
 
     def __init__(self):
         self.entries: list[dict] = []
         self._rows = {k: ([], [], [], []) for k in F.KIND_FIELDS}  # term id, entry, field, tf
-        self._ids: dict[str, dict[str, int]] = {k: {} for k in F.KIND_FIELDS}
+        self._ids: dict[str, dict[str, int]] = {k: _numbering() for k in F.KIND_FIELDS}
         self._lengths = {k: [] for k in F.KIND_FIELDS}
 
     def add(self, doc: dict, terms: dict[str, Counter]) -> None:
@@ -85,21 +92,20 @@ class ArrayBuilder:
         self.entries.append({"number": int(doc[F.NUMBER]), "title": doc[F.TITLE], "aliases": doc[F.ALIASES],
                              "categories": [s for s in doc[F.CATEGORIES].split(",") if s],
                              "published": doc[F.PUBLISHED], "expires": doc[F.EXPIRES]})
+        # This runs in the builder's process for every posting while the pool
+        # analyses: C-level extend/map instead of a Python loop per term.
         for kind, names in F.KIND_FIELDS.items():
-            ids = self._ids[kind]
+            number = self._ids[kind].__getitem__
             tids, docs, cols, tfs = self._rows[kind]
             lengths = []
             for j, name in enumerate(names):
                 counts = terms[name]
+                n = len(counts)
                 lengths.append(sum(counts.values()))
-                for term, tf in counts.items():
-                    tid = ids.get(term)
-                    if tid is None:
-                        tid = ids[term] = len(ids)
-                    tids.append(tid)
-                    docs.append(entry)
-                    cols.append(j)
-                    tfs.append(tf)
+                tids.extend(map(number, counts))
+                docs.extend([entry] * n)
+                cols.extend([j] * n)
+                tfs.extend(counts.values())
             self._lengths[kind].append(lengths)
 
     def write(self, target: Path, word_vectors=None) -> None:
@@ -120,7 +126,7 @@ class ArrayBuilder:
             terms = [None] * n_terms
             for t, i in self._ids[kind].items():
                 terms[i] = t
-            arrays.write_kind(root, kind, terms, indptr, (uniq % max(n, 1)).astype(np.int32), tf, lengths)
+            arrays.write_kind(root, kind, terms, indptr, (uniq % max(n, 1)).astype(np.intp), tf, lengths)
         arrays.write_entries(root, self.entries)
         if word_vectors is not None:
             word_vectors.save(root / arrays.VECTORS_DIR)
