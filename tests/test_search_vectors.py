@@ -80,8 +80,43 @@ def test_vectors_reorder_results_by_meaning_and_nothing_changes_without_them(tmp
         with_vectors = [h.number for h in service.search(gens["with"], "謄本").hits]
         assert with_vectors[:1] == [30]
         assert 30 not in [h.number for h in service.search(gens["without"], "謄本").hits]
-        off = [h.number for h in service.search(gens["with"], "謄本", ranking=DEFAULT.with_(vector_weight=0)).hits]
+        off = [h.number for h in service.search(gens["with"], "謄本",
+                                                ranking=DEFAULT.with_(vector_weight=0, expansion=0)).hits]
         assert 30 not in off
     finally:
         for g in gens.values():
             g.close()
+
+
+def test_soft_expansion_finds_a_near_word_but_ranks_the_members_own_word_first(tmp_path, small_content, monkeypatch):
+    """Query expansion alone (no vector fusion): 謄本 also matches 戸籍, its
+    nearest word in the collection, below the entry that says 謄本; a word with
+    no near neighbour (cosine below expansion_cos) adds nothing."""
+    from helpcenter.content.loader import load_content
+    from helpcenter.search import indexer, service
+    from helpcenter.search.store import Generation
+    from support import faq_text
+
+    for number, title in ((30, "戸籍を取りたい"), (31, "パスワードを変えたい"), (32, "謄本を郵送で取りたい")):
+        (small_content / "faq" / f"{number}.md").write_text(faq_text(number, title, body="窓口で申請できます。"),
+                                                            encoding="utf-8")
+    content, problems = load_content(small_content)
+    assert content is not None, problems
+    near = {"謄本": [1, 0, 0], "戸籍": [0.95, 0.05, 0], "パスワード": [0, 1, 0], "郵送": [0.3, 0.3, 0.9]}
+    V.extract(fake_wheel(tmp_path, near), tmp_path / "vec")
+    monkeypatch.setenv("HELPCENTER_VECTORS_DIR", str(tmp_path / "vec"))
+    target = tmp_path / "gen"
+    target.mkdir()
+    indexer.build_generation(content, target, use_vectors=True)
+    gen = Generation(target)
+    try:
+        only_expansion = DEFAULT.with_(vector_weight=0, expansion=1.0, expansion_cos=0.5)
+        hits = [h.number for h in service.search(gen, "謄本", ranking=only_expansion).hits]
+        assert hits[:2] == [32, 30]
+        assert 31 not in hits
+        assert [n for n, _ in gen.engine.neighbours("謄本", 0.5, 5)][:1] == ["戸籍"]
+        assert "パスワード" not in [n for n, _ in gen.engine.neighbours("謄本", 0.5, 5)]
+        without = [h.number for h in service.search(gen, "謄本", ranking=only_expansion.with_(expansion=0)).hits]
+        assert without == [32]
+    finally:
+        gen.close()

@@ -86,7 +86,7 @@ def search(gen, query: str, *, page: int = 1, per_page: int = 10, category: str 
     text = clean(query)
     norm = normalized_query(text)
     now = gen.now()
-    key = (norm, category or "", page, per_page, ranking.key() if ranking is not DEFAULT else None,
+    key = (norm, category or "", page, per_page, ranking.identity() if ranking is not DEFAULT else None,
            engine.visibility_key(now))
     cached = engine.results.get(key)
     if cached is not None:

@@ -89,12 +89,16 @@ class Engine:
         self._wizards = wizards
         self.results = LRU(cache_size)
         self._parses = LRU(4096)
+        self._near = LRU(8192)
         self._impacts: dict[tuple, dict[str, np.ndarray]] = {}
         self._masks: dict[str, np.ndarray] = {}
         self._doc_terms: dict[int, tuple[C.DocTerms, C.DocTerms]] = {}
         self.word_vectors = WordVectors.load(root / arrays.VECTORS_DIR)
         self.entry_vectors = (np.load(root / arrays.ENTRY_VECTORS, mmap_mode="r")
                               if self.word_vectors is not None else None)
+        # The vector row of each words-kind term (-1: none), for soft query expansion.
+        self.term_rows = (np.load(root / arrays.TERM_ROWS, mmap_mode="r")
+                          if self.word_vectors is not None and (root / arrays.TERM_ROWS).is_file() else None)
 
     # --- term statistics ------------------------------------------------------
     def idf(self, df: int) -> float:
@@ -189,7 +193,36 @@ class Engine:
         def postings(kind: str, term: str):
             return kinds[kind].postings(term, impacts[kind])
 
-        return scoring.scores(parsed, self.n_docs, postings, ranking, self.latin.corrections)
+        near = None
+        if ranking.expansion > 0 and self.term_rows is not None:
+            near = lambda form: self.neighbours(form, ranking.expansion_cos, ranking.expansion_terms)  # noqa: E731
+        return scoring.scores(parsed, self.n_docs, postings, ranking, self.latin.corrections, near)
+
+    @cached_property
+    def term_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(words-kind term ids, their unit vectors) of the collection's words that have one."""
+        rows = np.asarray(self.term_rows)
+        ids = np.flatnonzero(rows >= 0)
+        return ids, np.asarray(self.word_vectors.table, dtype=np.float32)[rows[ids]]
+
+    def neighbours(self, form: str, min_cos: float, limit: int) -> list[tuple[str, float]]:
+        """The collection's words nearest to `form` (not itself), by cosine ≥ min_cos."""
+        key = (form, min_cos, limit)
+        got = self._near.get(key)
+        if got is not None:
+            return got
+        out: list[tuple[str, float]] = []
+        v = self.word_vectors.vector(form)
+        ids, mat = self.term_vectors
+        if v is not None and len(ids):
+            cos = mat @ v
+            k = min(limit + 1, len(cos))
+            best = np.argpartition(-cos, k - 1)[:k]
+            terms = self.kinds[F.WORDS].terms
+            best = best[np.argsort(-cos[best], kind="stable")]
+            out = [(terms[ids[i]], float(cos[i])) for i in best if cos[i] >= min_cos and terms[ids[i]] != form][:limit]
+        self._near.put(key, out)
+        return out
 
     def query_vector(self, parsed: Parsed) -> np.ndarray | None:
         """The idf-weighted mean vector of the query's content words (None
@@ -235,8 +268,7 @@ class Engine:
         k = min(ranking.vector_candidates, len(far))
         near = np.argpartition(far, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
         ids = np.union1d(np.array([i for i, _ in top], dtype=np.int64), near)
-        z = (acc[ids] - acc.mean()) / (acc.std() or 1.0) + \
-            ranking.vector_weight * (cos[ids] - cos.mean()) / ranking.vector_scale
+        z = acc[ids] / (acc.max() or 1.0) + ranking.vector_weight * (cos[ids] - cos.mean()) / ranking.vector_scale
         order = np.lexsort((ids, -z))
         return [(int(ids[k]), float(acc[ids[k]])) for k in order]
 
@@ -250,3 +282,5 @@ class Engine:
         for kind in self.kinds.values():
             kind.ids  # noqa: B018 (builds the term → id table)
         self.synonyms, self.vocabulary, self.latin, self.suggestions, self.wizard_terms  # noqa: B018
+        if self.term_rows is not None:
+            self.term_vectors  # noqa: B018

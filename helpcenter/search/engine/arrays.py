@@ -12,6 +12,8 @@ Per kind of term (`fields.KIND_FIELDS`), bm25s-style plain arrays:
     engine/entries.json         per entry id: number, title, aliases, category slugs
     engine/vectors/, engine/entries.vectors.npy   word vectors and each entry's mean
                                 vector, when word vectors were installed (search.vectors)
+    engine/words.vector_rows.npy    each word term's row in the vectors (-1: none), for
+                                soft query expansion
 
 Arrays are opened with `np.load(mmap_mode="r")`: every worker of a machine
 shares the same pages. Entry ids are the engine's own (0…N-1 in number
@@ -33,6 +35,7 @@ from . import bm25
 DIR = "engine"
 VECTORS_DIR = "vectors"              # a copy of the word vectors used (search.vectors), when any
 ENTRY_VECTORS = "entries.vectors.npy"  # entries × dims, unit length (float16)
+TERM_ROWS = "words.vector_rows.npy"    # per words-kind term: its row in the vectors' table, or -1
 ARRAYS = ("indptr", "docs", "tf", "lengths", "impacts")
 
 

@@ -130,20 +130,28 @@ class ArrayBuilder:
         arrays.write_entries(root, self.entries)
         if word_vectors is not None:
             word_vectors.save(root / arrays.VECTORS_DIR)
-            np.save(root / arrays.ENTRY_VECTORS, entry_vectors(arrays.read_kind(root, F.WORDS), word_vectors))
+            words = arrays.read_kind(root, F.WORDS)
+            rows = term_rows(words, word_vectors)
+            np.save(root / arrays.TERM_ROWS, rows)
+            np.save(root / arrays.ENTRY_VECTORS, entry_vectors(words, word_vectors, rows))
 
 
 # An entry's vector: its words' vectors weighted by idf and by where they are.
 VECTOR_FIELDS = {F.TITLE_WORDS: 1.0, F.ALIASES_WORDS: 1.0, F.BODY_WORDS: 0.2}
 
 
-def entry_vectors(words: "arrays.KindIndex", word_vectors) -> np.ndarray:
+def term_rows(words: "arrays.KindIndex", word_vectors) -> np.ndarray:
+    """Each term's row in the word vectors' table, or -1 (int32)."""
+    rows = (word_vectors.row(t) if t else None for t in words.terms)
+    return np.array([-1 if r is None else r for r in rows], dtype=np.int32)
+
+
+def entry_vectors(words: "arrays.KindIndex", word_vectors, rows: np.ndarray) -> np.ndarray:
     """Unit-length idf-weighted mean word vector of every entry (float16)."""
     n = words.lengths.shape[0]
     counts = np.diff(words.indptr)
-    rows = np.array([word_vectors.row(t) if t else None for t in words.terms], dtype=object)
-    has = np.array([r is not None for r in rows], dtype=bool)
-    row_of = np.array([r if r is not None else 0 for r in rows], dtype=np.int64)
+    has = rows >= 0
+    row_of = np.where(has, rows, 0).astype(np.int64)
     term_of = np.repeat(np.arange(len(words.terms)), counts)
     idf = bm25.idf(counts, n)
     tf = np.asarray(words.tf)

@@ -8,6 +8,10 @@
 * Bigram and reading terms count `length_factor` of their impact: they help
   short colloquial queries and add noise to long questions.
 * Unknown Latin words count through their corrections at `ranking.fuzzy`.
+* With word vectors, a word also matches its nearest words in the collection
+  (soft query expansion: 失くす finds 紛失), each entry counting the best of
+  them, so that an entry with the member's own word is never outscored by
+  one with a neighbour.
 
 `Postings` is what the engine supplies: a term's entry ids and impacts.
 """
@@ -29,7 +33,8 @@ MIN_FACTOR = 0.05
 
 
 def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
-           corrections: Callable[[str], list[str]] | None = None) -> np.ndarray:
+           corrections: Callable[[str], list[str]] | None = None,
+           neighbours: Callable[[str], list[tuple[str, float]]] | None = None) -> np.ndarray:
     acc = np.zeros(n_docs, dtype=np.float32)
     if parsed.empty or not n_docs:
         return acc
@@ -48,6 +53,22 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
                 hit = True
         return hit
 
+    def expanded(into: np.ndarray, form: str, weight: float, near: list[tuple[str, float]]) -> bool:
+        """A word and its nearest collection words: per entry the best of them
+        (the word itself at `weight`, a neighbour at weight × expansion × cosine)."""
+        if not near:
+            return add(into, F.WORDS, [form], weight)
+        best = np.zeros(n_docs, dtype=np.float32)
+        hit = False
+        for term, w in [(form, weight)] + [(t, weight * ranking.expansion * c) for t, c in near]:
+            got = postings(F.WORDS, term)
+            if got is not None:
+                ids, imp = got  # ids are unique within a term's postings
+                best[ids] = np.maximum(best[ids], w * imp)
+                hit = True
+        into += best
+        return hit
+
     def text_vector(text: str, weight: float, require_all: bool) -> np.ndarray | None:
         if require_all:
             parts = [w.surface for w in words(text) if w.content]
@@ -59,7 +80,12 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
                 return np.where(every, sum(vecs) / len(vecs), 0).astype(np.float32)
         forms, grams = unit_terms(text)
         v = np.zeros(n_docs, dtype=np.float32)
-        hit = add(v, F.WORDS, forms, weight)
+        if neighbours is not None and ranking.expansion > 0:
+            hit = False
+            for form in forms:
+                hit = expanded(v, form, weight, neighbours(form)) or hit
+        else:
+            hit = add(v, F.WORDS, forms, weight)
         if factor > MIN_FACTOR:
             hit = add(v, F.GRAMS, grams, weight * factor) or hit
         return v if hit else None
