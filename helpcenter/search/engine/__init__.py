@@ -271,7 +271,8 @@ class Engine:
         qv = self.query_vector(parsed) if ranking.vector_weight > 0 else None
         if qv is not None:
             top = self._fuse(acc, top, qv, mask, ranking)[:limit]
-        return [(int(self.numbers[i]), s) for i, s in top]
+        numbers = self.numbers[[i for i, _ in top]].tolist()
+        return [(n, s) for n, (_, s) in zip(numbers, top)]
 
     def _fuse(self, acc: np.ndarray, top: list[tuple[int, float]], qv: np.ndarray, mask: np.ndarray | None,
               ranking: Ranking) -> list[tuple[int, float]]:

@@ -116,5 +116,5 @@ def top(acc: np.ndarray, limit: int, mask: np.ndarray | None = None) -> list[tup
     ids = np.flatnonzero(acc > 0)
     if len(ids) > limit:
         ids = ids[np.argpartition(-acc[ids], limit - 1)[:limit]]
-    order = np.lexsort((ids, -acc[ids]))
-    return [(int(ids[i]), float(acc[ids[i]])) for i in order]
+    ids = ids[np.lexsort((ids, -acc[ids]))]
+    return list(zip(ids.tolist(), acc[ids].tolist()))  # Python ints and floats, without a numpy scalar each
