@@ -28,9 +28,11 @@ Each turn, in order:
    with it, and the candidates already considered get a bonus.
 
 The coverage thresholds were chosen on eval/queries.jsonl (positive) and
-eval/off-topic.jsonl (negative) as a whole, the answer confidence on fold A of
-the LocalgovFAQ development queries, never per query; docs/chat.md has the
-figures and the commands that measure them.
+eval/off-topic.jsonl (negative) as a whole, the answer confidence and the
+second round's values (MIN_COVERAGE 0.40, UNSURE_*, `choices`) on fold A of
+the LocalgovFAQ development queries with the off-topic set (under the search's
+ranking and an answer-heavier one), our own set and eval/city as constraints,
+never per query; docs/chat.md has the figures and the commands that measure them.
 """
 from __future__ import annotations
 
