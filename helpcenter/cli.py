@@ -632,8 +632,9 @@ def _print_report(name, judged, report, numbers) -> None:
 @click.option("--fold", type=click.Choice(["A", "B"]),
               help="Only fold A (the file's 1st, 3rd, 5th … query) or fold B (2nd, 4th …): fit on one, report the other.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@ranking_option
 def chat_eval_command(queries: str, off_topic: str | None, content: str | None, fold: str | None,
-                      as_json: bool) -> None:
+                      as_json: bool, ranking_json: str | None) -> None:
     """Measure the chatbot's first reply on judged queries (same format as `eval`).
 
     \b
@@ -648,6 +649,7 @@ def chat_eval_command(queries: str, off_topic: str | None, content: str | None, 
     from .search.workbench import ContentProblems, open_generation
 
     cfg = _config(content)
+    ranking = _ranking(ranking_json)
     try:
         judged = chat_evaluation.fold(evaluation.load_queries(queries), fold)
         negatives = chat_evaluation.load_messages(off_topic) if off_topic else []
@@ -657,7 +659,7 @@ def chat_eval_command(queries: str, off_topic: str | None, content: str | None, 
         with open_generation(cfg["HELPCENTER_CONTENT_DIR"], None if content else cfg["HELPCENTER_INSTANCE_DIR"],
                              lenient=True) as gen:
             _warn_left_out(gen)
-            report = chat_evaluation.evaluate(IndexKnowledge(gen), judged, negatives)
+            report = chat_evaluation.evaluate(IndexKnowledge(gen, ranking), judged, negatives)
     except ContentProblems as exc:
         _fail(exc.problems, f"{len(exc.problems)} problem(s) found.")
     figures = report.figures()

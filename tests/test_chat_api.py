@@ -236,7 +236,7 @@ def test_chat_eval_figures(runner, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     figures = json.loads(result.output)
     assert figures["queries"] == 209 and figures["off_topic"] == 46
-    # measured 0.900 / 0.962 / 1.0 (docs/chat.md)
+    # measured 0.943 / 0.970 / 45 of 46 (docs/chat.md)
     assert figures["offered_rate"] >= 0.88
     assert figures["answer_accuracy"] >= 0.93
     assert figures["off_topic_fallback_rate"] >= 0.95
@@ -302,3 +302,40 @@ def test_every_phrasing_of_the_rejected_code_reaches_its_entry_or_wizard(gen, me
     offered = {f.number for f in reply.faqs}
     wizard = reply.wizard.id if reply.wizard else None
     assert 3822 in offered or wizard == "code-rejected", (reply.type, offered, wizard)
+
+
+# --- what retrieval tells the policy about each candidate -------------------------
+
+def test_retrieval_tells_which_entries_name_the_messages_topic_in_their_own_question(gen):
+    from helpcenter.chat.retrieval import IndexKnowledge
+
+    kb = IndexKnowledge(gen)
+    points = {c.number: c for c in kb.search("ポイントの貯め方を教えて").candidates}
+    # 4302 (the contact form) mentions ポイント in its answer only
+    assert points[4302].coverage >= 0.8 and not points[4302].names_topic
+    assert kb.search("パスワードを忘れてしまいました").candidates[0].names_topic
+    # no word of the message names a topic (kana typed by reading): nothing to name, every entry may fit
+    assert all(c.names_topic for c in kb.search("ぱすわーど わすれた").candidates)
+
+
+def test_retrieval_measures_the_share_of_the_message_on_words_no_entry_has(gen):
+    from helpcenter.chat.retrieval import IndexKnowledge
+
+    kb = IndexKnowledge(gen)
+    assert kb.search("Netflixの解約方法").unknown_share > 0.5  # Netflix: no entry has it
+    assert kb.search("パスワードを忘れてしまいました").unknown_share == 0.0
+
+
+def test_off_topic_messages_fall_back_under_an_answer_heavier_ranking_too(runner, tmp_path, monkeypatch):
+    """The fallback must not depend on which entries the ranking puts in the
+    first three: a ranking that weighs the answer text more brought entries
+    that mention a word in passing there (43/46 before names_topic)."""
+    monkeypatch.setenv("HELPCENTER_INSTANCE_DIR", str(tmp_path / "inst"))
+    heavier = {"streams": {"body_words": {"weight": 2.5, "k1": 1.2}}, "reading_decay": 0.5, "short_words": 2}
+    result = runner.invoke(main, ["chat-eval", str(ROOT / "eval" / "queries.jsonl"), "--off-topic",
+                                  str(ROOT / "eval" / "off-topic.jsonl"), "--content", str(ROOT / "content"),
+                                  "--json", "--ranking", json.dumps(heavier)])
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.output)
+    assert figures["off_topic_fallback_rate"] >= 0.95  # measured 45/46 (docs/chat.md)
+    assert figures["offered_rate"] >= 0.92

@@ -5,6 +5,8 @@ for a query, so every threshold and every reply type is exercised directly.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from helpcenter.chat import policy
@@ -127,13 +129,81 @@ def test_asks_back_when_a_long_message_shares_much_topic_but_little_share():
 
 
 def test_falls_back_when_the_shared_topic_is_too_little_to_ask_about():
+    below = policy.MIN_COVERAGE - 0.01
+    # shared only in the answer text: the full bar, 3.0 < UNSURE_EVIDENCE × 6.0
     weak = Evidence(query="ポイントの貯め方", candidates=(
-        Candidate(4, FAQS[4], "/faq/4", 12.0, coverage=0.44, title_coverage=0.44, topic_evidence=3.0),),
-        topical=1, units=2, max_idf=6.0)  # 3.0 < 0.8 × 6.0
+        Candidate(4, FAQS[4], "/faq/4", 12.0, coverage=below, title_coverage=0.0, topic_evidence=3.0,
+                  names_topic=False),), topical=1, units=2, max_idf=6.0)
     assert respond("ポイントの貯め方", State(), FakeKnowledge({"ポイントの貯め方": weak})).type == "fallback"
+    # named by the entry's question, but 2.0 < UNSURE_TITLE_EVIDENCE × 6.0
+    named = Evidence(query="q", candidates=(
+        Candidate(4, FAQS[4], "/faq/4", 12.0, coverage=below, title_coverage=below, topic_evidence=2.0),),
+        topical=1, units=2, max_idf=6.0)
+    assert respond("q", State(), FakeKnowledge({"q": named})).type == "fallback"
     sparse = Evidence(query="x", candidates=(
-        Candidate(4, FAQS[4], "/faq/4", 12.0, coverage=0.2, topic_evidence=9.0),), topical=1, units=2, max_idf=6.0)
+        Candidate(4, FAQS[4], "/faq/4", 12.0, coverage=policy.UNSURE_COVERAGE - 0.05, topic_evidence=9.0),),
+        topical=1, units=2, max_idf=6.0)
     assert respond("x", State(), FakeKnowledge({"x": sparse})).type == "fallback"
+
+
+def test_only_an_entry_whose_question_names_the_topic_makes_the_question_fit():
+    # An answer text mentions much in passing (「ポイント」 in a form's
+    # instructions): covering the message there alone does not make it fit.
+    def kb(names: bool) -> FakeKnowledge:
+        body = dict(coverage=0.8, title_coverage=0.1, topic_evidence=3.0, names_topic=names)
+        return FakeKnowledge({"q": ev("q", Candidate(1, FAQS[1], "/faq/1", 10.0, **body),
+                                      Candidate(2, FAQS[2], "/faq/2", 9.0, **body))}, wizards={})
+    assert respond("q", State(), kb(names=False)).type == "fallback"
+    assert respond("q", State(), kb(names=True)).type == "clarify"
+
+
+def test_an_entry_named_by_its_question_lets_others_that_cover_only_in_their_answer_be_offered_beside_it():
+    named = Candidate(1, FAQS[1], "/faq/1", 10.0, coverage=0.5, title_coverage=0.5, topic_evidence=1.0)
+    body = Candidate(2, FAQS[2], "/faq/2", 9.0, coverage=0.9, title_coverage=0.0, topic_evidence=1.0,
+                     names_topic=False)
+    reply = respond("q", State(), FakeKnowledge({"q": ev("q", named, body)}, wizards={}))
+    assert reply.type == "clarify" and [f.number for f in reply.faqs] == [1, 2]
+
+
+def test_an_entry_that_covers_enough_only_in_its_answer_is_not_asked_about_either():
+    # It failed the stronger test (fitting); the weaker one (unsure) must not
+    # let it back in. A long message that covers little still is asked about.
+    covers = Candidate(1, FAQS[1], "/faq/1", 10.0, coverage=0.8, title_coverage=0.0, topic_evidence=5.0,
+                       names_topic=False)
+    little = replace(covers, coverage=0.3)
+    assert respond("q", State(), FakeKnowledge({"q": ev("q", covers)}, wizards={})).type == "fallback"
+    reply = respond("q", State(), FakeKnowledge({"q": ev("q", little)}, wizards={}))
+    assert reply.type == "clarify" and reply.text.startswith("はっきりとはわかりませんでしたが")
+
+
+def test_asks_back_on_less_shared_topic_when_the_entrys_question_names_it():
+    # 0.5 × the idf of an unknown word: below UNSURE_EVIDENCE, above UNSURE_TITLE_EVIDENCE
+    def reply(names: bool, unknown_share: float = 0.0):
+        c = Candidate(1, FAQS[1], "/faq/1", 10.0, coverage=0.3, title_coverage=0.3, topic_evidence=3.0,
+                      names_topic=names)
+        e = replace(ev("q", c), unknown_share=unknown_share)
+        return respond("q", State(), FakeKnowledge({"q": e}, wizards={}))
+    assert policy.UNSURE_TITLE_EVIDENCE * MAX_IDF <= 3.0 < policy.UNSURE_EVIDENCE * MAX_IDF
+    assert reply(names=True).type == "clarify"
+    assert reply(names=False).type == "fallback"
+    # words no entry has carry most of the message («Netflixの解約方法»): the full bar
+    assert reply(names=True, unknown_share=policy.UNKNOWN_SHARE + 0.1).type == "fallback"
+    assert reply(names=True, unknown_share=policy.UNKNOWN_SHARE).type == "clarify"
+
+
+def test_clarify_offers_the_reranked_and_the_search_order_alternately():
+    # search order 1, 2, 3, 4; the re-ranking puts the entries whose question
+    # covers the message first: 2, 3, 4, 1. Offered: 2 (re-ranked), 1 (search), 3.
+    kb = FakeKnowledge({"q": ev("q", cand(1, 10.0, 1.0, 0.0), cand(2, 9.0), cand(3, 8.0), cand(4, 7.0))},
+                       wizards={})
+    assert [c.number for c in policy.rerank(kb.table["q"].candidates)] == [2, 3, 4, 1]
+    reply = respond("q", State(), kb)
+    assert reply.type == "clarify" and [f.number for f in reply.faqs] == [2, 1, 3]
+
+
+def test_choices_are_the_reranked_ones_when_the_search_agrees():
+    e = ev("q", cand(1, 10.0), cand(2, 9.0), cand(3, 8.0), cand(4, 7.0))
+    assert [c.number for c in policy.choices(policy.rerank(e.candidates), e)] == [1, 2, 3]
 
 
 def test_fallback_when_nothing_is_found_or_only_symbols():

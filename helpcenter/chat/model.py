@@ -23,6 +23,11 @@ class Candidate:
     relevance: float = 0.0  # the chat's re-ranking score (see policy.rerank)
     # Σ idf of the query's topic units this entry covers (see coverage.topic_evidence)
     topic_evidence: float = 0.0
+    # Its own question or aliases name one of the message's topic words (a
+    # word of it, or all of its bigrams); True when the message names none.
+    # An entry that shares the message's subject only in its answer text may
+    # mention it in passing (「ポイント」 in a form's instructions).
+    names_topic: bool = True
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class Evidence:
     units: int = 0                          # units in all
     max_idf: float = 0.0                    # idf of a word no entry has: topic_evidence's scale
     topic_weight: float = 0.0               # Σ weight of the units that name a topic
+    unknown_share: float = 0.0              # share of topic_weight on words no entry has (Netflix, 新幹線)
 
 
 @dataclass(frozen=True)

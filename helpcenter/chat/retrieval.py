@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..content.model import Wizard
 from ..search import coverage as C
 from ..search import service
+from ..search.ranking import DEFAULT, Ranking
 from ..wizard import paths
 from .model import Candidate, ContactInfo, Evidence, WizardRef
 from .text import summarize
@@ -25,9 +26,10 @@ def wizard_url(wizard_id: str, path: tuple[int, ...] = ()) -> str:
 class IndexKnowledge:
     """What the dialogue policy may ask about one index generation."""
 
-    def __init__(self, gen):
+    def __init__(self, gen, ranking: Ranking = DEFAULT):
         self.gen = gen
         self.engine = gen.engine
+        self.ranking = ranking  # the search's (another one only to measure the chat with it: chat-eval --ranking)
 
     # --- entries --------------------------------------------------------------
     def faq(self, number: int) -> Candidate | None:
@@ -58,10 +60,11 @@ class IndexKnowledge:
 
     # --- search ---------------------------------------------------------------
     def search(self, query: str) -> Evidence:
-        result = service.search(self.gen, query, per_page=CANDIDATES)
+        result = service.search(self.gen, query, per_page=CANDIDATES, ranking=self.ranking)
         units = result.units
         if not units:
             return Evidence(query=query)
+        topic_units = [u for u in units if u.weight >= C.MIN_WEIGHT]
         cands = []
         for hit in result.hits:
             full, title_only = self.engine.doc_terms(hit.doc)
@@ -69,14 +72,20 @@ class IndexKnowledge:
                                    coverage=round(C.coverage(units, full), 4),
                                    title_coverage=round(C.coverage(units, title_only), 4),
                                    summary=summarize(hit.doc.plain),
-                                   topic_evidence=round(C.topic_evidence(units, full), 4)))
+                                   topic_evidence=round(C.topic_evidence(units, full), 4),
+                                   names_topic=not topic_units or any(C.unit_named(u, title_only)
+                                                                      for u in topic_units)))
         wizards = [(C.coverage(units, self._wizard_terms(w)), w) for w in result.wizards]
-        topic_units = [u for u in units if u.weight >= C.MIN_WEIGHT]
+        max_idf = self.engine.idf(0)
+        topic_weight = sum(u.weight for u in topic_units)
+        # A unit the index has never seen weighs the idf of df 0 (coverage.unit_weight).
+        unknown = sum(u.weight for u in topic_units if u.weight >= max_idf - 1e-9)
         return Evidence(query=query, candidates=tuple(cands),
                         wizards=tuple(WizardRef(w.id, w.title, wizard_url(w.id)) for cov, w in wizards
                                       if cov >= WIZARD_COVERAGE),
-                        topical=len(topic_units), units=len(units), max_idf=self.engine.idf(0),
-                        topic_weight=sum(u.weight for u in topic_units))
+                        topical=len(topic_units), units=len(units), max_idf=max_idf,
+                        topic_weight=topic_weight,
+                        unknown_share=round(unknown / topic_weight, 4) if topic_weight > 0 else 0.0)
 
 
 # A wizard matched by the search service is offered only when its title,
