@@ -106,3 +106,11 @@ def test_normalising_twice_changes_nothing_even_for_runs_of_iteration_marks():
         once = A.normalize(text)
         assert A.normalize(once) == once, text
     assert A.normalize("時々々") == "時時時"
+
+
+def test_answer_terms_are_the_answer_words_and_parts_whatever_the_length():
+    """answer_terms() analyses once without Word objects; it must give what
+    morph_terms() and part_bigrams() give, for short and long answers."""
+    sentence = "認証アプリのバックアップキーを再発行するには、設定画面から手続きしてください。"
+    for text in ("", sentence, sentence * 3, sentence * 30, sentence + "\n" + sentence):
+        assert A.answer_terms(text) == (A.morph_terms(text), A.part_bigrams(text))

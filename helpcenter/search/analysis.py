@@ -305,8 +305,24 @@ def part_bigrams(text: str) -> list[str]:
     bigrams of every character."""
     text = normalize(text)
     surfaces = _content_words(text)[1] if len(text) > 300 else [w.surface for w in _analyse_cached(text) if w.content]
+    return surface_parts(surfaces)
+
+
+def surface_parts(surfaces) -> list[str]:
+    """part_bigrams() of content words' surfaces."""
     out: list[str] = []
     for surface in surfaces:
         if len(surface) >= PART_MIN_CHARS and is_japanese(surface):
             out.extend(bigrams(surface))
     return out
+
+
+def answer_terms(text: str) -> tuple[list[str], list[str]]:
+    """(morph_terms, part_bigrams) of an answer's one-line plain text, from one
+    analysis that builds no Word objects and fills no query cache whatever
+    the length (half of a real collection's answers are 300 characters or
+    fewer, which words() would analyse into cached Words)."""
+    if "\n" in text:  # morph_terms() analyses lines apart
+        return morph_terms(text), part_bigrams(text)
+    forms, surfaces = _content_words(normalize(text))
+    return list(forms), surface_parts(surfaces)

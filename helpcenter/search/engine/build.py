@@ -17,7 +17,7 @@ import numpy as np
 from ...content.model import Content
 from .. import documents
 from .. import fields as F
-from ..analysis import bigrams, morph_terms, part_bigrams, reading_bigrams
+from ..analysis import answer_terms, bigrams, morph_terms, reading_bigrams
 from . import arrays, bm25
 
 # Below this many entries a pool costs more than it saves.
@@ -27,14 +27,15 @@ POOL_MIN_ENTRIES = 400
 def entry_terms(texts: dict[str, str]) -> dict[str, Counter]:
     """Terms of each search field of one entry (see fields.KIND_FIELDS)."""
     title, aliases, body = texts["title"], texts["aliases"], texts["body"]
+    body_words, body_parts = answer_terms(body)
     return {
         F.TITLE_WORDS: Counter(morph_terms(title)),
         F.ALIASES_WORDS: Counter(morph_terms(aliases)),
-        F.BODY_WORDS: Counter(morph_terms(body)),
+        F.BODY_WORDS: Counter(body_words),
         F.CATEGORY_WORDS: Counter(morph_terms(texts["category"])),
         F.TITLE_NGRAMS: Counter(bigrams(title)),
         F.ALIASES_NGRAMS: Counter(bigrams(aliases)),
-        F.BODY_NGRAMS: Counter(part_bigrams(body)),
+        F.BODY_NGRAMS: Counter(body_parts),
         F.READING: Counter(reading_bigrams(title + "\n" + aliases)),
     }
 
