@@ -63,8 +63,8 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
         for term, w in [(form, weight)] + [(t, weight * ranking.expansion * c) for t, c in near]:
             got = postings(F.WORDS, term)
             if got is not None:
-                ids, imp = got  # ids are unique within a term's postings
-                best[ids] = np.maximum(best[ids], w * imp)
+                ids, imp = got
+                np.maximum.at(best, ids, w * imp)  # unbuffered, like add() above
                 hit = True
         into += best
         return hit
