@@ -9,7 +9,7 @@
   short colloquial queries and add noise to long questions.
 * Unknown Latin words count through their corrections at `ranking.fuzzy`.
 * With word vectors, a word also matches its nearest words in the collection
-  (soft query expansion: 失くす finds 紛失), each entry counting the best of
+  (soft query expansion: 引っ越す finds 転居), each entry counting the best of
   them, so that an entry with the member's own word is never outscored by
   one with a neighbour.
 
