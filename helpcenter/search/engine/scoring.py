@@ -10,8 +10,8 @@
 * Unknown Latin words count through their corrections at `ranking.fuzzy`.
 * With word vectors, a word also matches its nearest words in the collection
   (soft query expansion: 引っ越す finds 転居), each entry counting the best of
-  them, so that an entry with the member's own word is never outscored by
-  one with a neighbour.
+  them; a neighbour counts expansion × cosine (at most 0.2 by default) of
+  what the member's own word would count in the same place.
 
 `Postings` is what the engine supplies: a term's entry ids and impacts.
 """
