@@ -61,3 +61,25 @@ def test_a_ranking_other_than_the_default_recomputes_impacts(gen):
     assert np.allclose(words.impacts_for(heavier), 2 * np.asarray(stored), rtol=1e-5)
     assert np.allclose(bm25.impacts(F.WORDS, words.fields, DEFAULT, words.indptr, words.docs, words.tf,
                                     words.lengths), stored)
+
+
+@pytest.mark.parametrize("query", ["2段階認証 コード 届かない", "にだんかいにんしょう", "スマホ 機種変更 認証アプリ",
+                                   "パスワードを忘れました", "authenticator"])
+def test_dense_rows_of_frequent_terms_give_the_same_scores_as_their_postings(gen, query):
+    """Terms in at least 1/DENSE_SHARE of the entries are added as dense rows
+    (a vector add instead of a scatter): the scores are the same, bit for bit."""
+    from helpcenter.search.engine import arrays
+
+    engine = gen.engine
+    parsed = engine.parse(query)
+    with_rows = engine.scores(parsed)
+    dense_terms = {kind: len(k.dense_rows) for kind, k in engine.kinds.items()}
+    assert dense_terms[F.WORDS] > 0 and dense_terms[F.GRAMS] > 0
+    for kind in engine.kinds.values():
+        n = kind.lengths.shape[0]
+        counts = np.diff(kind.indptr)
+        assert sorted(kind.dense_rows) == [int(t) for t in np.flatnonzero(counts * arrays.DENSE_SHARE >= n)]
+        kind.__dict__["dense_rows"] = {}  # the cached table emptied: postings only
+    sparse = engine.scores(parsed)
+    assert with_rows.dtype == sparse.dtype == np.float32
+    assert np.array_equal(with_rows, sparse) and with_rows.any()

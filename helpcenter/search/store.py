@@ -29,7 +29,7 @@ from ..content.model import Category, Site, Wizard
 from . import documents
 from . import fields as F
 from .documents import FaqDoc
-from .engine import Engine
+from .engine import LRU, Engine
 from .indexer import CURRENT, index_root
 
 
@@ -65,6 +65,9 @@ class Generation:
         self._lock = threading.Lock()
         with open(path / "snapshot.json", encoding="utf-8") as f:
             self.snapshot: dict[str, Any] = json.load(f)
+        # Read models of entries already read (a results page reads ten; the
+        # same popular entries come back page after page). Immutable, like the generation.
+        self._faqdocs = LRU(2048)
 
     def searcher(self):
         s = getattr(self._local, "searcher", None)
@@ -128,7 +131,10 @@ class Generation:
         docnum = self._docnums.get(number) if isinstance(number, int) else None
         if docnum is None:
             return None
-        doc = FaqDoc.from_stored(self.searcher().stored_fields(docnum))
+        doc = self._faqdocs.get(number)
+        if doc is None:
+            doc = FaqDoc.from_stored(self.searcher().stored_fields(docnum))
+            self._faqdocs.put(number, doc)
         return doc if hidden or doc.visible(self.now()) else None
 
     def faqs(self, numbers: Iterable[int]) -> list[FaqDoc]:

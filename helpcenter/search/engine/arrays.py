@@ -9,6 +9,9 @@ Per kind of term (`fields.KIND_FIELDS`), bm25s-style plain arrays:
     engine/<kind>.tf.npy        term frequency per field of the kind (float32, postings × fields)
     engine/<kind>.lengths.npy   field lengths in terms (float32, entries × fields)
     engine/<kind>.impacts.npy   BM25F impacts for ranking.DEFAULT (float32, per posting)
+    engine/<kind>.dense.npy     the same impacts as one dense row per entry for the
+                                terms in at least 1/DENSE_SHARE of the entries
+    engine/<kind>.dense_ids.npy those terms' ids (int64)
     engine/entries.json         per entry id: number, title, aliases, category slugs
     engine/vectors/, engine/entries.vectors.npy   word vectors and each entry's mean
                                 vector, when word vectors were installed (search.vectors)
@@ -37,6 +40,10 @@ VECTORS_DIR = "vectors"              # a copy of the word vectors used (search.v
 ENTRY_VECTORS = "entries.vectors.npy"  # entries × dims, unit length (float16)
 TERM_ROWS = "words.vector_rows.npy"    # per words-kind term: its row in the vectors' table, or -1
 ARRAYS = ("indptr", "docs", "tf", "lengths", "impacts")
+# A term in at least 1/DENSE_SHARE of the entries also gets a dense row of
+# impacts: adding a whole row is a vector add, about 8× cheaper per entry than
+# scattering its postings (np.add.at), so past 1/8 of the entries the row wins.
+DENSE_SHARE = 8
 
 
 @dataclass
@@ -51,21 +58,32 @@ class KindIndex:
     tf: np.ndarray
     lengths: np.ndarray
     impacts: np.ndarray  # for DEFAULT
+    dense: np.ndarray | None = None      # rows of DEFAULT impacts over all entries
+    dense_ids: np.ndarray | None = None  # the term id of each row
 
     @cached_property
     def ids(self) -> dict[str, int]:
         return {t: i for i, t in enumerate(self.terms)}
+
+    @cached_property
+    def dense_rows(self) -> dict[int, int]:
+        return {} if self.dense_ids is None else {int(t): r for r, t in enumerate(self.dense_ids)}
 
     def df(self, term: str) -> int:
         """Entries having `term` in any field of this kind (0 when unknown)."""
         t = self.ids.get(term)
         return 0 if t is None else int(self.indptr[t + 1] - self.indptr[t])
 
-    def postings(self, term: str, impacts: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
-        """(entry ids, impacts) of a term, or None when no entry has it."""
+    def postings(self, term: str, impacts: np.ndarray | None = None) -> tuple[np.ndarray | None, np.ndarray] | None:
+        """(entry ids, impacts) of a term, or None when no entry has it; for a
+        frequent term and the default impacts, (None, a dense row over all entries)."""
         t = self.ids.get(term)
         if t is None:
             return None
+        if impacts is None or impacts is self.impacts:
+            row = self.dense_rows.get(t)
+            if row is not None:
+                return None, self.dense[row]
         lo, hi = int(self.indptr[t]), int(self.indptr[t + 1])
         return self.docs[lo:hi], (self.impacts if impacts is None else impacts)[lo:hi]
 
@@ -81,6 +99,14 @@ def write_kind(root: Path, kind: str, terms: list[str], indptr, docs, tf, length
     (root / f"{kind}.terms.json").write_text(json.dumps(terms, ensure_ascii=False), encoding="utf-8")
     for name, arr in zip(ARRAYS, (indptr, docs, tf, lengths, impacts)):
         np.save(root / f"{kind}.{name}.npy", arr)
+    n = lengths.shape[0]
+    dense_ids = np.flatnonzero(np.diff(indptr) * DENSE_SHARE >= max(n, 1))
+    dense = np.zeros((len(dense_ids), n), dtype=np.float32)
+    for r, t in enumerate(dense_ids):
+        lo, hi = indptr[t], indptr[t + 1]
+        dense[r, docs[lo:hi]] = impacts[lo:hi]
+    np.save(root / f"{kind}.dense.npy", dense)
+    np.save(root / f"{kind}.dense_ids.npy", dense_ids.astype(np.int64))
 
 
 def read_kind(root: Path, kind: str) -> KindIndex:
@@ -89,7 +115,10 @@ def read_kind(root: Path, kind: str) -> KindIndex:
     # np.memmap's Python-level __getitem__/__array_finalize__ on every slice
     # (a query slices a few hundred posting lists).
     arrays = [np.load(root / f"{kind}.{name}.npy", mmap_mode="r").view(np.ndarray) for name in ARRAYS]
-    return KindIndex(kind, F.KIND_FIELDS[kind], terms, *arrays)
+    # A generation written before the dense rows (schema 12) still opens: sparse only.
+    dense = [np.load(root / f"{kind}.{name}.npy", mmap_mode="r").view(np.ndarray)
+             if (root / f"{kind}.{name}.npy").is_file() else None for name in ("dense", "dense_ids")]
+    return KindIndex(kind, F.KIND_FIELDS[kind], terms, *arrays, *dense)
 
 
 def write_entries(root: Path, entries: list[dict]) -> None:

@@ -27,7 +27,8 @@ from ..query import MIXED_RUN, Parsed, length_factor, unit_terms
 from ..ranking import Ranking
 from ..typos import latin_words
 
-Postings = Callable[[str, str], "tuple[np.ndarray, np.ndarray] | None"]  # (kind, term) → (ids, impacts)
+# (kind, term) → (entry ids, impacts), or (None, impacts of every entry) for a frequent term
+Postings = Callable[[str, str], "tuple[np.ndarray | None, np.ndarray] | None"]
 
 MIN_FACTOR = 0.05
 
@@ -46,10 +47,13 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
             got = postings(kind, term)
             if got is not None:
                 ids, imp = got
-                # np.add.at is unbuffered and, on numpy 2, 2-3× faster than
-                # into[ids] += … (gather, add, scatter); ids are unique within a
-                # term, so the float32 sums are the same, bit for bit.
-                np.add.at(into, ids, imp if weight == 1.0 else weight * imp)
+                if ids is None:  # a frequent term's dense row: adds 0 where it is absent
+                    np.add(into, imp if weight == 1.0 else weight * imp, out=into)
+                else:
+                    # np.add.at is unbuffered and, on numpy 2, 2-3× faster than
+                    # into[ids] += … (gather, add, scatter); ids are unique within a
+                    # term, so the float32 sums are the same, bit for bit.
+                    np.add.at(into, ids, imp if weight == 1.0 else weight * imp)
                 hit = True
         return hit
 
@@ -64,7 +68,10 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
             got = postings(F.WORDS, term)
             if got is not None:
                 ids, imp = got
-                np.maximum.at(best, ids, w * imp)  # unbuffered, like add() above
+                if ids is None:
+                    np.maximum(best, w * imp, out=best)
+                else:
+                    np.maximum.at(best, ids, w * imp)  # unbuffered, like add() above
                 hit = True
         into += best
         return hit
