@@ -33,6 +33,20 @@ Postings = Callable[[str, str], "tuple[np.ndarray | None, np.ndarray] | None"]
 MIN_FACTOR = 0.05
 
 
+def merge(op: np.ufunc, into: np.ndarray, ids: np.ndarray | None, values: np.ndarray) -> None:
+    """`into = op(into, values)` at a term's entries (`ids`), or over every
+    entry for a frequent term's dense row (ids None: its zeros change nothing
+    under np.add, nor under np.maximum of non-negative scores).
+
+    `op.at` is unbuffered and, on numpy 2, 2-3× faster than into[ids] = op(…)
+    (gather, op, scatter); ids are unique within a term, so the float32
+    results are the same, bit for bit."""
+    if ids is None:
+        op(into, values, out=into)
+    else:
+        op.at(into, ids, values)
+
+
 def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
            corrections: Callable[[str], list[str]] | None = None,
            neighbours: Callable[[str], list[tuple[str, float]]] | None = None) -> np.ndarray:
@@ -47,13 +61,7 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
             got = postings(kind, term)
             if got is not None:
                 ids, imp = got
-                if ids is None:  # a frequent term's dense row: adds 0 where it is absent
-                    np.add(into, imp if weight == 1.0 else weight * imp, out=into)
-                else:
-                    # np.add.at is unbuffered and, on numpy 2, 2-3× faster than
-                    # into[ids] += … (gather, add, scatter); ids are unique within a
-                    # term, so the float32 sums are the same, bit for bit.
-                    np.add.at(into, ids, imp if weight == 1.0 else weight * imp)
+                merge(np.add, into, ids, imp if weight == 1.0 else weight * imp)
                 hit = True
         return hit
 
@@ -68,10 +76,7 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
             got = postings(F.WORDS, term)
             if got is not None:
                 ids, imp = got
-                if ids is None:
-                    np.maximum(best, w * imp, out=best)
-                else:
-                    np.maximum.at(best, ids, w * imp)  # unbuffered, like add() above
+                merge(np.maximum, best, ids, w * imp)
                 hit = True
         into += best
         return hit
