@@ -49,6 +49,9 @@ def _cannot_write(cfg: dict, exc: OSError) -> None:
 
 content_option = click.option("--content", "content", type=click.Path(file_okay=False),
                               help="Content folder (default: HELPCENTER_CONTENT_DIR or ./content).")
+fold_option = click.option("--fold", type=click.Choice(["A", "B"]),
+                           help="Only fold A (the file's 1st, 3rd, 5th … query) or fold B (2nd, 4th …): "
+                                "fit on one, report the other.")
 
 
 @click.group(epilog=settings.help_table(), context_settings={"max_content_width": 100})
@@ -543,10 +546,11 @@ def search_command(query: str, content: str | None, as_json: bool, limit: int, r
 @main.command("eval")
 @click.argument("queries", type=click.Path(exists=True, dir_okay=False))
 @content_option
+@fold_option
 @click.option("--json", "as_json", is_flag=True,
               help="Print only {recall@1, recall@3, recall@10, mrr@10, ndcg@10} as JSON.")
 @ranking_option
-def eval_command(queries: str, content: str | None, as_json: bool, ranking_json: str | None) -> None:
+def eval_command(queries: str, content: str | None, fold: str | None, as_json: bool, ranking_json: str | None) -> None:
     """Measure search quality on judged queries (JSON lines:
     {"query": "...", "relevant": {"3816": 2, "3818": 1}, "kind": "..."}).
 
@@ -561,7 +565,7 @@ def eval_command(queries: str, content: str | None, as_json: bool, ranking_json:
     cfg = _config(content)
     ranking = _ranking(ranking_json)
     try:
-        judged = evaluation.load_queries(queries)
+        judged = evaluation.fold(evaluation.load_queries(queries), fold)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="QUERIES") from None
     try:
@@ -629,8 +633,7 @@ def _print_report(name, judged, report, numbers) -> None:
 @click.option("--off-topic", "off_topic", type=click.Path(exists=True, dir_okay=False),
               help="JSON lines of messages the bot should not answer ({\"query\": ...}).")
 @content_option
-@click.option("--fold", type=click.Choice(["A", "B"]),
-              help="Only fold A (the file's 1st, 3rd, 5th … query) or fold B (2nd, 4th …): fit on one, report the other.")
+@fold_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @ranking_option
 def chat_eval_command(queries: str, off_topic: str | None, content: str | None, fold: str | None,
@@ -651,7 +654,7 @@ def chat_eval_command(queries: str, off_topic: str | None, content: str | None, 
     cfg = _config(content)
     ranking = _ranking(ranking_json)
     try:
-        judged = chat_evaluation.fold(evaluation.load_queries(queries), fold)
+        judged = evaluation.fold(evaluation.load_queries(queries), fold)
         negatives = chat_evaluation.load_messages(off_topic) if off_topic else []
     except ValueError as exc:
         raise click.BadParameter(str(exc)) from None

@@ -153,14 +153,3 @@ def test_words_that_only_say_something_failed_are_not_topics():
     topical = {text[s:e] for s, e in C.topic_spans(text)}
     assert "コード" in topical and "エラー" not in topical
 
-
-def test_folds_split_a_judged_set_by_position():
-    from helpcenter.chat.evaluation import fold
-    from helpcenter.search.evaluation import Judged
-
-    judged = [Judged(f"q{i}", {1: 2}) for i in range(5)]
-    assert [j.query for j in fold(judged, "A")] == ["q0", "q2", "q4"]
-    assert [j.query for j in fold(judged, "B")] == ["q1", "q3"]
-    assert fold(judged, None) == judged
-    with pytest.raises(ValueError):
-        fold(judged, "C")

@@ -84,3 +84,17 @@ def test_search_generalises_to_the_city_collection(runner):
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert figures["ndcg@10"] >= 0.85 and figures["recall@10"] >= 0.95
+
+
+def test_eval_fold_measures_only_that_half_of_the_queries(runner, small_content, tmp_path):
+    queries = tmp_path / "q.jsonl"
+    queries.write_text("".join(json.dumps({"query": q, "relevant": {"4002": 2}}, ensure_ascii=False) + "\n"
+                               for q in ("パスワード", "ログイン", "パスワード 忘れた")), encoding="utf-8")
+    counts = {}
+    for fold in ("A", "B"):
+        result = runner.invoke(main, ["eval", str(queries), "--content", str(small_content), "--fold", fold])
+        assert result.exit_code == 0, result.output
+        counts[fold] = result.output.splitlines()[0]
+    assert counts == {"A": f"{queries}: 2 queries", "B": f"{queries}: 1 queries"}
+    bad = runner.invoke(main, ["eval", str(queries), "--content", str(small_content), "--fold", "C"])
+    assert bad.exit_code == 2

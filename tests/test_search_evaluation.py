@@ -69,3 +69,14 @@ def test_load_queries_reads_jsonl_and_names_a_bad_line(tmp_path):
     bad.write_text('{"query": "x"}\n{"relevant": {}}\n', encoding="utf-8")
     with pytest.raises(ValueError, match="bad.jsonl:2"):
         load_queries(bad)
+
+
+def test_folds_split_a_judged_set_by_position():
+    from helpcenter.search.evaluation import Judged, fold
+
+    judged = [Judged(f"q{i}", {1: 2}) for i in range(5)]
+    assert [j.query for j in fold(judged, "A")] == ["q0", "q2", "q4"]
+    assert [j.query for j in fold(judged, "B")] == ["q1", "q3"]
+    assert fold(judged, None) == judged
+    with pytest.raises(ValueError):
+        fold(judged, "C")

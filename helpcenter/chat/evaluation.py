@@ -58,16 +58,6 @@ def load_messages(path: str | Path) -> list[str]:
     return read_jsonl(path, lambda row: str(row["query"] if "query" in row else row["message"]), "a message")
 
 
-def fold(judged: Sequence[Judged], name: str | None) -> list[Judged]:
-    """Fold "A" (0-based even positions in the file) or "B" (odd), or all for
-    None: thresholds are fitted on one fold and reported on the other."""
-    if name is None:
-        return list(judged)
-    if name not in ("A", "B"):
-        raise ValueError(f"fold must be A or B, not {name!r}")
-    return [j for i, j in enumerate(judged) if i % 2 == (name == "B")]
-
-
 def evaluate(kb: Knowledge, judged: Sequence[Judged], off_topic: Sequence[str] = ()) -> ChatReport:
     report = ChatReport()
     for j in judged:

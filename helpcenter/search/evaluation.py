@@ -63,6 +63,17 @@ def load_queries(path: str | Path) -> list[Judged]:
     return read_jsonl(path, judged, "a judged query")
 
 
+def fold(judged: Sequence[Judged], name: str | None) -> list[Judged]:
+    """Fold "A" (0-based even positions in the file) or "B" (odd), or all for
+    None: values are fitted on one fold and reported on the other (search and
+    chatbot alike: `helpcenter eval` and `chat-eval --fold`)."""
+    if name is None:
+        return list(judged)
+    if name not in ("A", "B"):
+        raise ValueError(f"fold must be A or B, not {name!r}")
+    return [j for i, j in enumerate(judged) if i % 2 == (name == "B")]
+
+
 def recall_at(ranked: Sequence[int], judged: Judged, k: int) -> float:
     target = judged.target_grade
     if target == 0:
