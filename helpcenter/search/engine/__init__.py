@@ -216,7 +216,7 @@ class Engine:
         """(words-kind term ids, their unit vectors) of the collection's words that have one."""
         rows = np.asarray(self.term_rows)
         ids = np.flatnonzero(rows >= 0)
-        return ids, np.asarray(self.word_vectors.table, dtype=np.float32)[rows[ids]]
+        return ids, np.asarray(self.word_vectors.table[rows[ids]], dtype=np.float32)  # only those rows, converted
 
     def neighbours(self, form: str, min_cos: float, limit: int) -> list[tuple[str, float]]:
         """The collection's words nearest to `form` (not itself), by cosine ≥ min_cos."""
