@@ -61,3 +61,16 @@ def test_overlapping_matches_keep_the_longer_term_and_spans_stay_disjoint_and_so
         assert H.find_spans(text, terms) == reference(text, terms)
     spans = H.find_spans("二段階認証の設定", ["設定", "認証の設定", "段階認"])
     assert spans == [(3, 8)]  # the longest term wins; 段階認 overlaps it, 設定 is inside it
+
+
+def test_fold_through_the_bmp_array_equals_translate():
+    """_FoldTable.fold_bmp is translate() looked up in an array: the same
+    folded text, or None where offsets would move (a character folding to 0
+    or 2+) or a character lies beyond the BMP."""
+    table = H._FoldTable()
+    for text in ("スマホの設定をＯＮにします", "ｽﾏﾎ ABC abc ①②", "Σίσυφος ΣΑΣ", "\ud800あ", "あ" * 500):
+        assert table.fold_bmp(text) == text.translate(table)
+    assert table.fold_bmp("") is None
+    assert table.fold_bmp("設定…") is None and "…" in table.multi
+    assert table.fold_bmp("𠮷野家") is None
+    assert H._fold_map("設定…を") == ("設定...を", [0, 1, 2, 2, 2, 3])
