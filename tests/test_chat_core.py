@@ -109,6 +109,27 @@ def test_people_light_nouns_and_place_names_set_the_scene_not_the_topic():
     assert not topical & {"東京", "母", "はず", "気"}
 
 
+def test_topic_spans_from_the_cached_words_equal_a_sudachi_pass_of_their_own():
+    """topic_spans takes normalised text's tokens from words() (the parse's
+    cached analysis); text that normalize() would change still gets its own
+    pass. Both give the spans the part-of-speech tuples define."""
+    from helpcenter.search.analysis import sudachi
+
+    def reference(text):
+        out = []
+        for m in sudachi().tokenize(text[:2000]):
+            pos = m.part_of_speech()
+            if (pos[0] == "名詞" and pos[1] in ("普通名詞", "固有名詞") and pos[2] not in ("副詞可能", "地名")
+                    and m.surface() not in C.CONTEXT_NOUNS) or C._LATIN.fullmatch(m.surface()):
+                out.append((m.begin(), m.end()))
+        return out
+
+    for text in ("明日の東京の天気を教えて", "iphone15でパスワードを変えたい、今すぐ", "ＳＭＳが届かない",
+                 "母が来週から大阪で2段階認証を使う" * 40):  # the last: longer than the query cache's 300
+        assert C.topic_spans(text) == reference(text)
+
+
+
 # --- signed state ----------------------------------------------------------------
 
 def test_state_round_trip_and_tampering():

@@ -145,6 +145,7 @@ class Word:
     pos: str       # first level of the part of speech (名詞, 動詞 …)
     content: bool  # a search term (not a particle, symbol or stop word)
     start: int     # offset in the normalised text
+    noun: bool = False  # a common or proper noun, not an adverbial one (今, 来週) nor a place name (coverage)
 
 
 _CJK = r"\u3005\u3041-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -156,22 +157,29 @@ def is_japanese(s: str) -> bool:
     return bool(_JP.search(s))
 
 
-# Part-of-speech id → (first level, a search term at all, a numeral): asked
-# once per id instead of building Sudachi's POS tuple for every token.
-_POS: dict[int, tuple[str, bool, bool]] = {}
+# Part-of-speech id → (first level, a search term at all, a numeral, a
+# Word.noun): asked once per id instead of building Sudachi's POS tuple for
+# every token.
+_POS: dict[int, tuple[str, bool, bool, bool]] = {}
 
 
-def _pos(m) -> tuple[str, bool, bool]:
+def _pos(m) -> tuple[str, bool, bool, bool]:
     pid = m.part_of_speech_id()
     info = _POS.get(pid)
     if info is None:
         pos = m.part_of_speech()
-        info = (pos[0], pos[0] not in _DROP_POS and pos[0] != "接頭辞", pos[1] == "数詞")
+        info = (pos[0], pos[0] not in _DROP_POS and pos[0] != "接頭辞", pos[1] == "数詞",
+                pos[0] == "名詞" and pos[1] in ("普通名詞", "固有名詞") and pos[2] not in ("副詞可能", "地名"))
         _POS[pid] = info
     return info
 
 
-def _is_content(m, form: str, pos: tuple[str, bool, bool]) -> bool:
+def is_noun(m) -> bool:
+    """Word.noun of a Sudachi morpheme."""
+    return _pos(m)[3]
+
+
+def _is_content(m, form: str, pos: tuple[str, bool, bool, bool]) -> bool:
     return (pos[1] and bool(form.strip()) and form not in STOP_WORDS and not (pos[2] and len(form) > 6)
             and m.dictionary_form() not in STOP_WORDS)
 
@@ -208,7 +216,7 @@ def _analyse(text: str) -> tuple[Word, ...]:
     for chunk in _chunks(text, 4000):
         for m in sudachi().tokenize(chunk):
             surface, form, reading, pos, content = _morph(m)
-            out.append(Word(surface, form, reading, pos, content, base + m.begin()))
+            out.append(Word(surface, form, reading, pos, content, base + m.begin(), is_noun(m)))
         base += len(chunk)
     return tuple(out)
 

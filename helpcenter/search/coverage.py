@@ -30,7 +30,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .analysis import bigrams, reading_bigrams, words
+from .analysis import bigrams, is_noun, normalize, reading_bigrams, words
 from .engine import bm25
 
 _KANA_ONLY = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff]+$")
@@ -179,13 +179,17 @@ def topic_spans(normalized: str) -> list[tuple[int, int]]:
     CONTEXT_NOUNS, and Latin words."""
     if not normalized.strip():
         return []
+    text = normalized[:2000]
+    if normalize(text) == text:
+        # words() gives the very tokens tokenize() would (text this short is one
+        # chunk), and for a query the analysis its parse has just made (cached)
+        # instead of a second Sudachi pass: a tenth of an uncached query's time.
+        return [(w.start, w.start + len(w.surface)) for w in words(text)
+                if w.noun and w.surface not in CONTEXT_NOUNS or _LATIN.fullmatch(w.surface)]
     out = []
-    for m in _tokenizer().tokenize(normalized[:2000]):
-        pos = m.part_of_speech()
+    for m in _tokenizer().tokenize(text):
         surface = m.surface()
-        if (pos[0] == "名詞" and pos[1] in ("普通名詞", "固有名詞") and pos[2] not in ("副詞可能", "地名")
-                and surface not in CONTEXT_NOUNS) \
-                or _LATIN.fullmatch(surface):
+        if is_noun(m) and surface not in CONTEXT_NOUNS or _LATIN.fullmatch(surface):
             out.append((m.begin(), m.end()))
     return out
 
