@@ -264,3 +264,18 @@ def test_suggest_candidates_lose_no_question_a_full_scan_finds(gen):
     table.containing = lambda text: every
     table.candidates = lambda grams, need: every
     assert {t: service.suggest(gen, t) for t in typed} == narrow
+
+
+def test_the_engines_synonym_table_gives_what_the_analysis_would(gen):
+    """Engine.unit_terms and Engine.variant look the synonyms' words up in a
+    table built once per generation: the same terms and variants as
+    query.unit_terms and coverage.variant, and those for any other text."""
+    from helpcenter.search import coverage as C
+    from helpcenter.search.query import unit_terms
+
+    engine = gen.engine
+    assert engine.synonym_terms
+    for text in list(engine.synonym_terms) + ["パスワードを忘れた", "iphone15", "zzz"]:
+        forms, grams = engine.unit_terms(text)
+        assert (list(forms), list(grams)) == unit_terms(text)
+        assert engine.variant(text) == C.variant(text)

@@ -202,10 +202,12 @@ def is_topical(start: int, text: str, spans: list[tuple[int, int]]) -> bool:
 # --- the query's units ----------------------------------------------------------
 
 def query_units(parsed, df: Callable[[str], int], n_docs: int,
-                corrections: Callable[[str], list[str]] = lambda w: []) -> list[QueryUnit]:
+                corrections: Callable[[str], list[str]] = lambda w: [],
+                variant: Callable[[str], Variant] = variant) -> list[QueryUnit]:
     """The parsed query's units for coverage, each with its weight: idf in the
     index (floor MIN_WEIGHT), NON_TOPIC_FACTOR of it for units that do not name
-    a topic; a misspelt Latin word also counts as its corrections."""
+    a topic; a misspelt Latin word also counts as its corrections. `variant`:
+    the function above, or the engine's table of it for the synonyms' words."""
     if parsed.empty:
         return []
     n_docs = max(1, n_docs)

@@ -24,7 +24,7 @@ from .. import fields as F
 from .. import spelling
 from ..analysis import is_japanese
 from ..analysis import words as analysed_words
-from ..query import Parsed, SynonymTable, parse
+from ..query import Parsed, SynonymTable, parse, unit_terms
 from ..ranking import DEFAULT, Ranking
 from ..typos import LatinWords
 from ..vectors import WordVectors, mean_vector
@@ -133,6 +133,30 @@ class Engine:
         return SynonymTable.from_groups(self._synonym_groups)
 
     @cached_property
+    def synonym_terms(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], C.Variant]]:
+        """Per word of the synonym groups (and per content word of one, which a
+        synonym of several words counts apart): its word and bigram terms
+        (query.unit_terms) and its coverage variant. A query's units carry a
+        dozen alternatives from these groups, and each was analysed afresh
+        for scoring and again for coverage."""
+        table = {}
+        for group in self.synonyms.groups:
+            for text in group:
+                for t in [text] + [w.surface for w in analysed_words(text) if w.content]:
+                    if t not in table:
+                        forms, grams = unit_terms(t)
+                        table[t] = (tuple(forms), tuple(grams), C.variant(t))
+        return table
+
+    def unit_terms(self, text: str) -> tuple:
+        got = self.synonym_terms.get(text)
+        return unit_terms(text) if got is None else got[:2]
+
+    def variant(self, text: str) -> C.Variant:
+        got = self.synonym_terms.get(text)
+        return C.variant(text) if got is None else got[2]
+
+    @cached_property
     def vocabulary(self) -> spelling.Vocabulary:
         return spelling.build_vocabulary(e["title"] + "\n" + "\n".join(e["aliases"]) for e in self.entries)
 
@@ -203,7 +227,7 @@ class Engine:
         near = None
         if ranking.expansion > 0 and self.term_rows is not None:
             near = lambda form: self.neighbours(form, ranking.expansion_cos, ranking.expansion_terms)  # noqa: E731
-        return scoring.scores(parsed, self.n_docs, postings, ranking, self.latin.corrections, near)
+        return scoring.scores(parsed, self.n_docs, postings, ranking, self.latin.corrections, near, self.unit_terms)
 
     @cached_property
     def entry_matrix(self) -> np.ndarray:
@@ -288,13 +312,13 @@ class Engine:
     def coverage_units(self, parsed: Parsed) -> list[C.QueryUnit]:
         """The query's units for coverage (see search.coverage), weighted by idf here."""
         words = self.kinds[F.WORDS]
-        return C.query_units(parsed, words.df, self.n_docs, self.latin.corrections)
+        return C.query_units(parsed, words.df, self.n_docs, self.latin.corrections, self.variant)
 
     def prepare(self) -> None:
         """Build the tables the first searches and keystrokes would otherwise wait for."""
         for kind in self.kinds.values():
             kind.ids  # noqa: B018 (builds the term → id table)
-        self.synonyms, self.vocabulary, self.latin, self.suggestions, self.wizard_terms  # noqa: B018
+        self.synonyms, self.synonym_terms, self.vocabulary, self.latin, self.suggestions, self.wizard_terms  # noqa: B018
         if self.term_rows is not None:
             self.term_vectors  # noqa: B018
         if self.entry_vectors is not None:

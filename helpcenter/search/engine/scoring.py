@@ -49,7 +49,8 @@ def merge(op: np.ufunc, into: np.ndarray, ids: np.ndarray | None, values: np.nda
 
 def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
            corrections: Callable[[str], list[str]] | None = None,
-           neighbours: Callable[[str], list[tuple[str, float]]] | None = None) -> np.ndarray:
+           neighbours: Callable[[str], list[tuple[str, float]]] | None = None,
+           terms: Callable[[str], tuple] = unit_terms) -> np.ndarray:
     acc = np.zeros(n_docs, dtype=np.float32)
     if parsed.empty or not n_docs:
         return acc
@@ -90,7 +91,7 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
                     return None
                 every = np.logical_and.reduce([v > 0 for v in vecs])
                 return np.where(every, sum(vecs) / len(vecs), 0).astype(np.float32)
-        forms, grams = unit_terms(text)
+        forms, grams = terms(text)
         v = np.zeros(n_docs, dtype=np.float32)
         if neighbours is not None and ranking.expansion > 0:
             hit = False
