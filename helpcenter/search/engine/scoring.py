@@ -47,6 +47,15 @@ def merge(op: np.ufunc, into: np.ndarray, ids: np.ndarray | None, values: np.nda
         op.at(into, ids, values)
 
 
+def maximum(vecs: list[np.ndarray]) -> np.ndarray:
+    """np.maximum.reduce(vecs), into the first vector (each is a fresh one of
+    text_vector's): reduce() first copies the list into one 2-D array."""
+    best = vecs[0]
+    for v in vecs[1:]:
+        np.maximum(best, v, out=best)
+    return best
+
+
 def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
            corrections: Callable[[str], list[str]] | None = None,
            neighbours: Callable[[str], list[tuple[str, float]]] | None = None,
@@ -109,7 +118,7 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
         if len(vecs) == 1:
             acc += vecs[0]
         elif vecs:
-            acc += np.maximum.reduce(vecs)
+            acc += maximum(vecs)
     extra = max(0, parsed.content_words - ranking.short_words)
     rfactor = 1.0 / (1.0 + ranking.reading_decay * extra) if ranking.reading_decay is not None else factor
     if rfactor > MIN_FACTOR:
