@@ -104,3 +104,26 @@ def test_visibility_is_judged_per_minute_by_the_engine(gen):
     now = time.time()
     assert engine.visible(now) is None  # every published entry of content/ is visible
     assert engine.visibility_key(now) == engine.visibility_key(now + 1)
+
+
+def test_visible_equals_the_mask_at_every_change(gen, monkeypatch):
+    """Engine.visible answers None without a mask between the last
+    publication and the first expiry; elsewhere the mask, as defined."""
+    import numpy as np
+
+    engine = gen.engine
+    published = engine.published.copy()
+    expires = engine.expires.copy()
+    published[0] = published.max() + 100
+    expires[1] = published.max() + 50  # all visible for 50 seconds from entry 0's publication
+    monkeypatch.setattr(engine, "published", published)
+    monkeypatch.setattr(engine, "expires", expires)
+    monkeypatch.setattr(engine, "_all_visible", (int(published.max()), int(expires.min())))
+    seen = set()
+    for t in sorted({int(x) for x in published} | {int(x) for x in expires if x < 2 ** 62}):
+        for now in (t - 1, t, t + 0.5):
+            mask = (published <= now) & (expires > now)
+            got = engine.visible(now)
+            assert (got is None) == bool(mask.all()) and (got is None or np.array_equal(got, mask))
+            seen.add(got is None)
+    assert seen == {True, False}

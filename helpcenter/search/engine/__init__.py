@@ -92,6 +92,8 @@ class Engine:
         self.published = np.array([e.get("published") or 0 for e in self.entries], dtype=np.int64)
         self.expires = np.array([e.get("expires") or NEVER for e in self.entries], dtype=np.int64)
         self._changes = np.unique(np.concatenate([self.published, self.expires[self.expires < NEVER]]))
+        # Every entry is visible from the last publication until the first expiry.
+        self._all_visible = (int(self.published.max()), int(self.expires.min())) if self.n_docs else None
         self._synonym_groups = synonyms
         self._wizards = wizards
         self.results = LRU(cache_size)
@@ -118,7 +120,7 @@ class Engine:
 
     def visible(self, now: float | None) -> np.ndarray | None:
         """Mask of the entries visible at `now`, or None when all are (or `now` is None: preview)."""
-        if now is None:
+        if now is None or self._all_visible is None or self._all_visible[0] <= now < self._all_visible[1]:
             return None
         mask = (self.published <= now) & (self.expires > now)
         return None if mask.all() else mask
@@ -317,7 +319,7 @@ class Engine:
     def prepare(self) -> None:
         """Build the tables the first searches and keystrokes would otherwise wait for."""
         for kind in self.kinds.values():
-            kind.ids  # noqa: B018 (builds the term → id table)
+            kind.ids, kind.dense_terms  # noqa: B018 (builds the term → id and term → dense row tables)
         self.synonyms, self.synonym_terms, self.vocabulary, self.latin, self.suggestions, self.wizard_terms  # noqa: B018
         if self.term_rows is not None:
             self.term_vectors  # noqa: B018

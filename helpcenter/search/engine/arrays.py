@@ -69,6 +69,12 @@ class KindIndex:
     def dense_rows(self) -> dict[int, int]:
         return {} if self.dense_ids is None else {int(t): r for r, t in enumerate(self.dense_ids)}
 
+    @cached_property
+    def dense_terms(self) -> dict[str, np.ndarray]:
+        """Term → its dense row (a view): one lookup for the terms a query
+        adds most (about 40 of 70 a query at 10,000 synthetic entries)."""
+        return {self.terms[t]: self.dense[r] for t, r in self.dense_rows.items()}
+
     def df(self, term: str) -> int:
         """Entries having `term` in any field of this kind (0 when unknown)."""
         t = self.ids.get(term)
@@ -77,14 +83,14 @@ class KindIndex:
     def postings(self, term: str, impacts: np.ndarray | None = None) -> tuple[np.ndarray | None, np.ndarray] | None:
         """(entry ids, impacts) of a term, or None when no entry has it; for a
         frequent term and the default impacts, (None, a dense row over all entries)."""
+        if impacts is None or impacts is self.impacts:
+            row = self.dense_terms.get(term)
+            if row is not None:
+                return None, row
         t = self.ids.get(term)
         if t is None:
             return None
-        if impacts is None or impacts is self.impacts:
-            row = self.dense_rows.get(t)
-            if row is not None:
-                return None, self.dense[row]
-        lo, hi = int(self.indptr[t]), int(self.indptr[t + 1])
+        lo, hi = self.indptr[t:t + 2].tolist()
         return self.docs[lo:hi], (self.impacts if impacts is None else impacts)[lo:hi]
 
     def impacts_for(self, ranking: Ranking) -> np.ndarray:
