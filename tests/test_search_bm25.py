@@ -83,3 +83,22 @@ def test_dense_rows_of_frequent_terms_give_the_same_scores_as_their_postings(gen
     sparse = engine.scores(parsed)
     assert with_rows.dtype == sparse.dtype == np.float32
     assert np.array_equal(with_rows, sparse) and with_rows.any()
+
+
+def test_the_mean_where_every_part_matches_equals_its_numpy_definition():
+    """scoring.mean_where_all (a synonym of several words: their mean where
+    all of them are) gives np.where's floats bit for bit, leaving its inputs."""
+    import numpy as np
+
+    from helpcenter.search.engine.scoring import mean_where_all
+
+    rng = np.random.default_rng(7)
+    for _ in range(500):
+        n = int(rng.integers(1, 200))
+        vecs = [np.where(rng.random(n) < 0.6, rng.random(n) * rng.choice([1e-3, 1.0, 1e3]), 0).astype(np.float32)
+                for _ in range(int(rng.integers(2, 6)))]
+        before = [v.copy() for v in vecs]
+        want = np.where(np.logical_and.reduce([v > 0 for v in vecs]), sum(vecs) / len(vecs), 0).astype(np.float32)
+        got = mean_where_all(vecs)
+        assert got.dtype == np.float32 and got.tobytes() == want.tobytes()
+        assert all(a.tobytes() == b.tobytes() for a, b in zip(vecs, before))

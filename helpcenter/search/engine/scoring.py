@@ -56,6 +56,22 @@ def maximum(vecs: list[np.ndarray]) -> np.ndarray:
     return best
 
 
+def mean_where_all(vecs: list[np.ndarray]) -> np.ndarray:
+    """np.where(every vector > 0, sum(vecs) / len(vecs), 0) as float32, with
+    fewer temporaries (half the time): the sum in sum()'s order (its 0 +
+    vecs[0] is vecs[0] exactly), divided in place and multiplied by the mask
+    (scores are finite: × 1 keeps them, × 0 gives where()'s 0), so the same
+    floats bit for bit."""
+    every = vecs[0] > 0
+    total = vecs[0] + vecs[1]
+    for v in vecs[1:]:
+        every &= v > 0
+    for v in vecs[2:]:
+        total += v
+    total /= len(vecs)
+    return np.multiply(total, every, out=total)
+
+
 def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
            corrections: Callable[[str], list[str]] | None = None,
            neighbours: Callable[[str], list[tuple[str, float]]] | None = None,
@@ -98,8 +114,7 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
                 vecs = [text_vector(p, weight, False) for p in parts]
                 if any(v is None for v in vecs):
                     return None
-                every = np.logical_and.reduce([v > 0 for v in vecs])
-                return np.where(every, sum(vecs) / len(vecs), 0).astype(np.float32)
+                return mean_where_all(vecs)
         forms, grams = terms(text)
         v = np.zeros(n_docs, dtype=np.float32)
         if neighbours is not None and ranking.expansion > 0:
