@@ -55,8 +55,8 @@ class _FoldTable(TranslateTable):
     def fold_bmp(self, text: str) -> str | None:
         """text.translate(self), when every character is in the BMP and folds
         to exactly one character (else None: offsets would move)."""
-        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        if not len(codes) or codes.max() > 0xFFFF:
+        codes = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+        if not len(codes) or len(codes) != len(text):  # a character beyond the BMP takes two
             return None
         out = self.bmp[codes]
         if out.max() >= _MULTI:
@@ -97,14 +97,19 @@ def _fold_map(text: str) -> tuple[str, "list[int] | range"]:
     return folded, src
 
 
-def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Non-overlapping (start, end) offsets in `text` of any folded term, longest first."""
+def ordered_terms(terms: list[str]) -> tuple[str, ...]:
+    """The distinct terms, longest first: the order spans are looked for in.
+    A results page orders its query's terms once for its ten excerpts."""
+    return tuple(sorted(set(t for t in terms if t), key=len, reverse=True))
+
+
+def _spans(text: str, ordered: tuple[str, ...]) -> tuple[list[int], list[int]]:
     folded, src = _fold_map(text)
     # Spans kept sorted: a new one overlaps a kept one only if it overlaps
     # its neighbours (kept spans are disjoint, so their ends ascend too).
     starts: list[int] = []
     ends: list[int] = []
-    for term in sorted(set(t for t in terms if t), key=len, reverse=True):
+    for term in ordered:
         n = len(term)
         start = folded.find(term)
         while start != -1:
@@ -114,20 +119,30 @@ def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
                 starts.insert(i, a)
                 ends.insert(i, b)
             start = folded.find(term, start + n)
-    return list(zip(starts, ends))
+    return starts, ends
+
+
+def find_spans(text: str, terms: list[str]) -> list[tuple[int, int]]:
+    """Non-overlapping (start, end) offsets in `text` of any folded term, longest first."""
+    return list(zip(*_spans(text, ordered_terms(terms))))
 
 
 def make_excerpt(text: str, terms: list[str], length: int = 120) -> Excerpt:
     """About `length` characters of `text`, placed to show as many different
     matched terms as possible (the start when nothing matches)."""
+    return excerpt(text, ordered_terms(terms), length)
+
+
+def excerpt(text: str, ordered: tuple[str, ...], length: int = 120) -> Excerpt:
+    """make_excerpt() with the terms already put in order by ordered_terms()."""
     text = " ".join(text.split())
-    spans = find_spans(text, terms)
+    starts, ends = _spans(text, ordered)
     if len(text) <= length:
         start, end = 0, len(text)
     else:
-        start = _best_start(text, spans, length)
+        start = _best_start(text, starts, ends, length)
         end = min(len(text), start + length)
-    shown = [(max(a, start), min(b, end)) for a, b in spans if a < end and b > start]
+    shown = [(max(a, start), min(b, end)) for a, b in zip(starts, ends) if a < end and b > start]
     prefix = ELLIPSIS if start > 0 else ""
     suffix = ELLIPSIS if end < len(text) else ""
     window = text[start:end]
@@ -143,16 +158,14 @@ def make_excerpt(text: str, terms: list[str], length: int = 120) -> Excerpt:
     return Excerpt(prefix + window + suffix, prefix + "".join(parts) + suffix)
 
 
-def _best_start(text: str, spans: list[tuple[int, int]], length: int) -> int:
-    if not spans:
+def _best_start(text: str, starts: list[int], ends: list[int], length: int) -> int:
+    if not starts:
         return 0
-    starts = [a for a, _ in spans]
-    ends = [b for _, b in spans]
-    marked = [text[a:b].lower() for a, b in spans]
+    marked = [text[a:b].lower() for a, b in zip(starts, ends)]
     limit = max(0, len(text) - length)
     best, best_score = 0, -1.0
     previous = -1
-    for a, _ in spans:
+    for a in starts:
         # Start a little before the match, at a sentence start when one is near.
         s = max(0, a - length // 4)
         cut = text.rfind("。", s, a)

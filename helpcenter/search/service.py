@@ -19,7 +19,7 @@ from ..content.model import Wizard
 from ..pagination import Pagination, PageOutOfRange
 from . import coverage as C
 from .documents import FaqDoc
-from .highlight import make_excerpt
+from .highlight import excerpt, ordered_terms
 from .query import Parsed, clean, highlight_terms, normalized_query
 from .ranking import DEFAULT, Ranking
 from .suggest import suggest  # noqa: F401 (part of this API)
@@ -94,12 +94,12 @@ def search(gen, query: str, *, page: int = 1, per_page: int = 10, category: str 
     parsed = engine.parse(text)
     ranked = engine.rank(parsed, category, ranking, now=now)
     pager = Pagination(len(ranked), page, per_page)  # raises PageOutOfRange
-    terms = highlight_terms(parsed)
+    terms = ordered_terms(highlight_terms(parsed))
     hits = []
     for number, score in ranked[pager.offset:pager.offset + per_page]:
         doc = gen.faq(number, hidden=True)  # visible at `now` (ranked so)
         if doc is not None:
-            ex = make_excerpt(doc.plain, terms, EXCERPT_CHARS)
+            ex = excerpt(doc.plain, terms, EXCERPT_CHARS)
             hits.append(Hit(doc.number, doc.title, doc.url, round(score, 4), ex.text, ex.html, doc))
     units = tuple(engine.coverage_units(parsed))
     result = SearchResult(text, norm, len(ranked), page, pager.pages, per_page, tuple(hits),
