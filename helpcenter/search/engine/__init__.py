@@ -12,6 +12,7 @@ in module globals, and a retired generation takes all of it with it.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
 from functools import cached_property
 from pathlib import Path
@@ -91,7 +92,8 @@ class Engine:
         # Scheduled publishing: visible from `published` until `expires`.
         self.published = np.array([e.get("published") or 0 for e in self.entries], dtype=np.int64)
         self.expires = np.array([e.get("expires") or NEVER for e in self.entries], dtype=np.int64)
-        self._changes = np.unique(np.concatenate([self.published, self.expires[self.expires < NEVER]]))
+        # Sorted Python ints: bisect is a tenth of np.searchsorted's call overhead on every search.
+        self._changes = np.unique(np.concatenate([self.published, self.expires[self.expires < NEVER]])).tolist()
         # Every entry is visible from the last publication until the first expiry.
         self._all_visible = (int(self.published.max()), int(self.expires.min())) if self.n_docs else None
         self._synonym_groups = synonyms
@@ -116,7 +118,7 @@ class Engine:
     # --- scheduled publishing ---------------------------------------------------
     def visibility_key(self, now: float | None) -> int:
         """Changes exactly when the set of visible entries does (results cache key)."""
-        return -1 if now is None else int(np.searchsorted(self._changes, now, side="right"))
+        return -1 if now is None else bisect_right(self._changes, now)
 
     def visible(self, now: float | None) -> np.ndarray | None:
         """Mask of the entries visible at `now`, or None when all are (or `now` is None: preview)."""
