@@ -279,3 +279,17 @@ def test_the_engines_synonym_table_gives_what_the_analysis_would(gen):
         forms, grams = engine.unit_terms(text)
         assert (list(forms), list(grams)) == unit_terms(text)
         assert engine.variant(text) == C.variant(text)
+
+
+def test_a_query_before_prepare_does_not_build_the_synonym_table(gen):
+    """A fresh worker's first query does not wait for the table; prepare()
+    builds it, and the results are the same with it."""
+    first = service.search(gen, "スマホでログインできない")
+    assert "synonym_terms" not in gen.engine.__dict__
+    service.prepare(gen)
+    assert gen.engine.synonym_terms
+    gen.engine.results.clear()
+    again = service.search(gen, "スマホでログインできない")
+    assert [(h.number, h.score, h.excerpt_html) for h in again.hits] == \
+        [(h.number, h.score, h.excerpt_html) for h in first.hits]
+    assert again.units == first.units

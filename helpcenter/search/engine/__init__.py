@@ -152,12 +152,18 @@ class Engine:
                         table[t] = (tuple(forms), tuple(grams), C.variant(t))
         return table
 
+    def _synonym_entry(self, text: str):
+        # Only once prepare() has built the table (cached_property keeps it in
+        # __dict__): a fresh worker's first query does not wait ~8 ms for it.
+        table = self.__dict__.get("synonym_terms")
+        return None if table is None else table.get(text)
+
     def unit_terms(self, text: str) -> tuple:
-        got = self.synonym_terms.get(text)
+        got = self._synonym_entry(text)
         return unit_terms(text) if got is None else got[:2]
 
     def variant(self, text: str) -> C.Variant:
-        got = self.synonym_terms.get(text)
+        got = self._synonym_entry(text)
         return C.variant(text) if got is None else got[2]
 
     @cached_property
