@@ -52,12 +52,23 @@ def test_inflections_share_the_dictionary_form():
 
 def test_particles_and_light_words_are_not_terms():
     terms = A.morph_terms("コードが違うって出る")
-    assert terms == ["コード", "違う", "出る"]
+    assert terms == ["こーど", "違う", "出る"]
 
 
 def test_compound_parts_are_found_through_bigrams():
-    assert A.morph_terms("バックアップキー") == ["バックアップキー"]
+    assert A.morph_terms("バックアップキー") == ["ばっくあっぷきー"]
     assert "ばっ" in A.bigrams("バックアップキー") and "っぷ" in A.bigrams("バックアップキー")
+
+
+def test_a_word_in_katakana_or_hiragana_is_one_term():
+    assert A.morph_terms("ゴミの出し方")[0] == A.morph_terms("粗大ごみ")[1] == "ごみ"
+    assert A.morph_terms("メールが届く") == A.morph_terms("めーるが届く")
+    assert A.morph_terms("2段階認証") == ["2", "段階", "認証"]  # kanji words keep their form
+
+
+def test_words_are_shown_as_written_not_as_index_terms():
+    shown = [A.written_form(w) for w in A.words("パスワードを届けたゴミ") if w.content]
+    assert shown == ["パスワード", "届ける", "ゴミ"]
 
 
 def test_reading_bigrams_let_kana_typing_find_kanji():
@@ -68,7 +79,7 @@ def test_lone_surrogates_control_characters_and_emoji_are_safe():
     text = "\ud800認証\x00コード\x1b😀\u202e"
     assert "\ud800" not in A.normalize(text)
     assert "\x00" not in A.normalize(text)
-    assert A.morph_terms(text) == ["認証", "コード"]
+    assert A.morph_terms(text) == ["認証", "こーど"]
     assert A.bigrams("😀😀") == []
 
 

@@ -88,6 +88,41 @@ def test_vectors_reorder_results_by_meaning_and_nothing_changes_without_them(tmp
             g.close()
 
 
+def test_with_vectors_the_scores_are_the_fused_order_not_bm25(tmp_path, small_content, monkeypatch):
+    """What ranks by score (the chatbot's re-ranking, an editor's "clearly
+    first") must see the order the vectors made: an entry found by its
+    meaning alone, first, also has the highest score."""
+    from helpcenter.content.loader import load_content
+    from helpcenter.search import indexer, service
+    from helpcenter.search.store import Generation
+    from support import faq_text
+
+    (small_content / "faq" / "30.md").write_text(faq_text(30, "戸籍を取りたい", body="窓口で申請できます。"),
+                                                 encoding="utf-8")
+    (small_content / "faq" / "31.md").write_text(faq_text(31, "謄本の保管について", body="謄本は保管されます。"),
+                                                 encoding="utf-8")
+    content, problems = load_content(small_content)
+    assert content is not None, problems
+    V.extract(fake_wheel(tmp_path, {"謄本": [1, 0, 0], "戸籍": [0.95, 0.05, 0], "取る": [1, 0, 0.1],
+                                    "保管": [0, 0, 1]}), tmp_path / "vec")
+    monkeypatch.setenv("HELPCENTER_VECTORS_DIR", str(tmp_path / "vec"))
+    target = tmp_path / "gen"
+    target.mkdir()
+    indexer.build_generation(content, target)
+    gen = Generation(target)
+    try:
+        query = "謄本を取りたい"
+        lexical = gen.engine.rank(gen.engine.parse(query), ranking=DEFAULT.with_(vector_weight=0, expansion=0))
+        fused = gen.engine.rank(gen.engine.parse(query))
+        assert [n for n, _ in lexical][:1] == [31] and [n for n, _ in fused][:1] == [30]
+        scores = [s for _, s in fused]
+        assert scores == sorted(scores, reverse=True) and scores[0] > dict(fused)[31]
+        hits = service.search(gen, query).hits
+        assert [h.number for h in hits][:1] == [30] and hits[0].score > hits[1].score
+    finally:
+        gen.close()
+
+
 def test_soft_expansion_finds_a_near_word_but_ranks_the_members_own_word_first(tmp_path, small_content, monkeypatch):
     """Query expansion alone (no vector fusion): 謄本 also matches 戸籍, its
     nearest word in the collection, below the entry that says 謄本; a word with

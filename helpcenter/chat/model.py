@@ -16,7 +16,7 @@ class Candidate:
     number: int
     title: str
     url: str
-    score: float           # the search engine's BM25 score
+    score: float           # the search engine's score (BM25, fused with the word vectors when present)
     coverage: float = 0.0  # share of the query this entry's text covers (see coverage)
     title_coverage: float = 0.0  # the same, over its question and aliases only
     summary: str = ""      # the first steps of the answer, plain text (see text.summarize)

@@ -36,7 +36,7 @@ never per query; docs/chat.md has the figures and the commands that measure them
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Iterable, Mapping, Protocol, Sequence
 
 from ..content.model import Wizard
@@ -140,24 +140,22 @@ def rerank(candidates: Sequence[Candidate], previous: Iterable[int] = ()) -> lis
     return sorted(scored, key=lambda c: -c.relevance)
 
 
-def fitting(evidence: Evidence, previous: Iterable[int] = ()) -> list[Candidate]:
-    """The candidates that fit the question, best first: one of the best
-    MAX_CHOICES whose own question names a topic of the message covers
-    MIN_COVERAGE, and the others beside it cover OTHERS_SHARE of that."""
-    ranked = rerank(evidence.candidates, previous)
+def fitting(ranked: Sequence[Candidate]) -> list[Candidate]:
+    """The candidates (re-ranked) that fit the question, best first: one of
+    the best MAX_CHOICES whose own question names a topic of the message
+    covers MIN_COVERAGE, and the others beside it cover OTHERS_SHARE of that."""
     anchors = [c.coverage for c in ranked[:MAX_CHOICES] if c.names_topic]
     if not anchors or max(anchors) < MIN_COVERAGE:
         return []
     return [c for c in ranked if c.coverage >= MIN_COVERAGE * OTHERS_SHARE]
 
 
-def unsure(evidence: Evidence, previous: Iterable[int] = ()) -> list[Candidate]:
-    """The candidates worth asking back about when none fits (see UNSURE_*)."""
+def unsure(ranked: Sequence[Candidate], evidence: Evidence) -> list[Candidate]:
+    """The candidates (re-ranked) worth asking back about when none fits (see UNSURE_*)."""
     if evidence.max_idf <= 0:
         return []
     # An entry that covers enough only in its answer already failed `fitting`.
-    ranked = [c for c in rerank(evidence.candidates, previous)[:MAX_CHOICES]
-              if c.names_topic or c.coverage < MIN_COVERAGE]
+    ranked = [c for c in ranked[:MAX_CHOICES] if c.names_topic or c.coverage < MIN_COVERAGE]
     title_bar = evidence.unknown_share <= UNKNOWN_SHARE
 
     def shares_enough(c: Candidate) -> bool:
@@ -199,16 +197,26 @@ def confidence(fit: Sequence[Candidate], evidence: Evidence) -> float:
     return conf
 
 
-def choose(evidence: Evidence, previous: Iterable[int] = ()) -> tuple[str, list[Candidate]]:
-    """("answer", [best]) / ("clarify", 2–3 candidates) / ("unsure", 1–3
-    candidates to ask back about) / ("fallback", [])."""
-    fit = fitting(evidence, previous)
+@dataclass(frozen=True)
+class Decision:
+    """What to do with one search's evidence: kind "answer" ([best]),
+    "clarify" (2–3), "unsure" (1–3 to ask back about) or "fallback" ([]),
+    with the candidates that fit (re-ranked once, for the turn to remember)."""
+
+    kind: str
+    candidates: list[Candidate]
+    fit: list[Candidate]
+
+
+def choose(evidence: Evidence, previous: Iterable[int] = ()) -> Decision:
+    ranked = rerank(evidence.candidates, previous)
+    fit = fitting(ranked)
     if not fit:
-        maybe = unsure(evidence, previous)
-        return ("unsure", maybe) if maybe else ("fallback", [])
+        maybe = unsure(ranked, evidence)
+        return Decision("unsure", maybe, fit) if maybe else Decision("fallback", [], fit)
     if len(fit) == 1 or confidence(fit, evidence) >= ANSWER_CONFIDENCE:
-        return "answer", [fit[0]]
-    return "clarify", choices(fit, evidence)
+        return Decision("answer", [fit[0]], fit)
+    return Decision("clarify", choices(fit, evidence), fit)
 
 
 # --- the turn -----------------------------------------------------------------
@@ -395,22 +403,21 @@ def _unresolved(state: State, kb: Knowledge) -> Reply:
 
 def _question(text: str, state: State, kb: Knowledge, echo: str) -> Reply:
     alone = kb.search(text)
-    kind, cands = choose(alone)
-    evidence, previous, topic = alone, (), text
-    if state.topic and _follows_up(alone, kind, state):
+    decision, evidence, topic = choose(alone), alone, text
+    if state.topic and _follows_up(alone, decision, state):
         joined = _join_topic(state.topic, text)
         together = kb.search(joined)
-        k2, c2 = choose(together, state.candidates)
-        if k2 not in ("fallback", "unsure") or (kind == "fallback" and k2 == "unsure"):
-            kind, cands, evidence, previous, topic = k2, c2, together, state.candidates, joined
+        joint = choose(together, state.candidates)
+        if joint.kind not in ("fallback", "unsure") or (decision.kind == "fallback" and joint.kind == "unsure"):
+            decision, evidence, topic = joint, together, joined
+    kind, cands = decision.kind, decision.candidates
     if kind == "fallback":
         return replace(_fallback(state, kb, text), echo=echo)
     if kind == "unsure":
         base = replace(state, topic=topic, candidates=tuple(c.number for c in cands), wizard=None)
         return replace(_clarify(cands, base, "はっきりとはわかりませんでしたが、次のご質問のどれかに近いでしょうか。"
                                              "どれも違う場合は、お問い合わせ窓口をご案内します。"), echo=echo)
-    fit = fitting(evidence, previous)
-    considered = tuple(c.number for c in fit[:MAX_CHOICES + 2])
+    considered = tuple(c.number for c in decision.fit[:MAX_CHOICES + 2])
     wizards = list(evidence.wizards)
     base = replace(state, topic=topic, candidates=considered, wizard=None)
     if kind == "answer":
@@ -423,16 +430,16 @@ def _question(text: str, state: State, kb: Knowledge, echo: str) -> Reply:
                    echo=echo)
 
 
-def _follows_up(alone: Evidence, kind: str, state: State) -> bool:
+def _follows_up(alone: Evidence, decision: Decision, state: State) -> bool:
     """Whether a message continues the conversation's topic: it finds nothing
     alone, or it is short and what it finds overlaps what was considered for
     the topic (「SMSです」 after 「認証方法は？」). A short message on another
     subject (「機種変更」 after a question about SMS) starts a new topic."""
-    if kind in ("fallback", "unsure"):
+    if decision.kind in ("fallback", "unsure"):
         return True
     if alone.topical > FOLLOWUP_TOPICS:
         return False
-    return bool({c.number for c in fitting(alone)[:MAX_CHOICES + 2]} & set(state.candidates))
+    return bool({c.number for c in decision.fit[:MAX_CHOICES + 2]} & set(state.candidates))
 
 
 def _join_topic(topic: str, text: str) -> str:

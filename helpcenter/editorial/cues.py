@@ -50,7 +50,7 @@ class Signal:
 
 @dataclass
 class Group:
-    words: tuple[str, ...]      # normalised forms of the content words
+    words: tuple[str, ...]      # normalised forms of the content words, as written (analysis.written_form)
     reading: str                # their readings, space-separated
     signals: list[Signal] = field(default_factory=list)
 
@@ -144,7 +144,7 @@ def analyse(text: str) -> tuple[tuple[str, ...], str]:
     written differently, which Sudachi may cut differently (住民表 /
     じゅうみんひょう)."""
     ws = analysis.words(text)
-    forms = sorted({w.form for w in ws if w.content})
+    forms = sorted({analysis.written_form(w) for w in ws if w.content})
     spoken = "".join(w.reading for w in ws if w.pos not in ("補助記号", "空白"))
     if not forms:
         return (analysis.normalize(text).strip(),), spoken
@@ -398,8 +398,9 @@ def knowledge_from(search: Callable[[str], list[tuple[int, float]]], questions: 
     for texts in questions.values():
         for text in texts:
             for w in analysis.words(text):
-                if w.content and w.form not in vocab:
-                    vocab[w.form] = reading_of(w.form)
+                form = analysis.written_form(w)
+                if w.content and form not in vocab:
+                    vocab[form] = reading_of(form)
     return Knowledge(search, vocab, {n: t[1:] for n, t in questions.items()}, synonyms)
 
 

@@ -4,7 +4,8 @@ Three views of the same text, the three kinds of terms the search engine
 indexes (`search.engine`):
 
 * words (`morph_terms`): SudachiPy (mode A, core dictionary) words in their
-  normalised form (引継ぎ→引き継ぎ, グーグル→google, 二→2, 届きません→届く),
+  normalised form (引継ぎ→引き継ぎ, グーグル→google, 二→2, 届きません→届く), a
+  word written in kana only in hiragana (ゴミ and ごみ: one word),
   keeping content words only (particles, auxiliaries and symbols carry no topic).
   Precise, and what long sentence-like questions need.
 * bigrams (`bigrams`): overlapping character bigrams of CJK runs plus whole Latin
@@ -130,6 +131,23 @@ def normalize(text: str) -> str:
     return text
 
 
+# A word written in kana only: katakana, hiragana and the long vowel mark.
+_KANA_WORD = re.compile(r"[\u3041-\u3096\u30a1-\u30faー]+")
+
+
+def fold_kana_word(form: str) -> str:
+    """A word written in kana only, in hiragana: Sudachi's normalised form
+    keeps the script the text used (ゴミ and ごみ, ネコ and ねこ stay two words),
+    and writers mix them freely (a city's FAQ has ゴミの出し方 and 粗大ごみ)."""
+    return kata_to_hira(form) if _KANA_WORD.fullmatch(form) else form
+
+
+def written_form(word: "Word") -> str:
+    """A word's normalised form as the text wrote it (パスワード, not the index
+    term ぱすわーど): for showing words to people."""
+    return word.surface if word.form != word.surface and kata_to_hira(word.surface) == word.form else word.form
+
+
 def fold(text: str) -> str:
     """normalize() plus katakana→hiragana: for matching words as strings."""
     return kata_to_hira(normalize(text))
@@ -140,7 +158,7 @@ class Word:
     """One Sudachi token of normalised text."""
 
     surface: str   # as in the normalised text
-    form: str      # normalised form: the index term
+    form: str      # normalised form, kana-only words in hiragana: the index term
     reading: str   # hiragana reading (the surface for non-Japanese)
     pos: str       # first level of the part of speech (名詞, 動詞 …)
     content: bool  # a search term (not a particle, symbol or stop word)
@@ -198,7 +216,7 @@ def _morph(m) -> tuple[str, str, str, str, bool]:
     info = _MORPH.get(key)
     if info is None:
         pos = _pos(m)
-        form = normalize(m.normalized_form())
+        form = fold_kana_word(normalize(m.normalized_form()))
         reading = kata_to_hira(m.reading_form()) if is_japanese(surface) or surface.isdigit() else surface
         info = (form, reading, pos[0], _is_content(m, form, pos))
         if not m.is_oov():

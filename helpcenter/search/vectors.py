@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -27,6 +28,8 @@ import numpy as np
 
 PACKAGE = "ja-ginza==5.3.0"
 FILES = ("keys.npy", "rows.npy", "table.npy")
+_HIRAGANA_WORD = re.compile(r"[\u3041-\u3096ー]+")
+_HIRA_TO_KATA = {c: c + 0x60 for c in range(0x3041, 0x3097)}
 _M = 0xC6A4A7935BD1E995
 _MASK = (1 << 64) - 1
 
@@ -132,6 +135,15 @@ class WordVectors:
             np.save(folder / name, np.asarray(arr))
 
     def row(self, word: str) -> int | None:
+        # Index terms write kana-only words in hiragana (analysis.fold_kana_word);
+        # the table has most of them, loanwords, in katakana (メール, not めーる).
+        if _HIRAGANA_WORD.fullmatch(word):
+            found = self._row(word.translate(_HIRA_TO_KATA))
+            if found is not None:
+                return found
+        return self._row(word)
+
+    def _row(self, word: str) -> int | None:
         for form in dict.fromkeys((word, word.capitalize(), word.upper())):
             key = np.uint64(murmur64a(form.encode("utf-8")))
             i = int(np.searchsorted(self.keys, key))

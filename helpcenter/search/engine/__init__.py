@@ -288,9 +288,10 @@ class Engine:
 
     def rank(self, parsed: Parsed, category: str | None = None, ranking: Ranking = DEFAULT,
              limit: int = MAX_RESULTS, now: float | None = None) -> list[tuple[int, float]]:
-        """(FAQ number, BM25 score) of the matching entries, best first, after
-        the relative cut-off (an OR query matches almost everything faintly);
-        with word vectors, ordered by the fusion of both rankers (ranking.py)."""
+        """(FAQ number, score) of the matching entries, best first, after
+        the relative cut-off (an OR query matches almost everything faintly):
+        the BM25 score, or with word vectors the fusion of both rankers
+        (ranking.py) on BM25's scale, so that scores and order always agree."""
         if parsed.empty:
             return []
         acc = self.scores(parsed, ranking)
@@ -315,9 +316,15 @@ class Engine:
         k = min(ranking.vector_candidates, len(far))
         near = np.argpartition(far, k - 1)[:k] if k else np.zeros(0, dtype=np.int64)
         ids = np.union1d(np.array([i for i, _ in top], dtype=np.int64), near)
-        z = acc[ids] / (acc.max() or 1.0) + ranking.vector_weight * (cos[ids] - cos.mean()) / ranking.vector_scale
+        best = float(acc.max() or 1.0)
+        z = acc[ids] / best + ranking.vector_weight * (cos[ids] - cos.mean()) / ranking.vector_scale
         order = np.lexsort((ids, -z))
-        return [(int(ids[k]), float(acc[ids[k]])) for k in order]
+        # The fused score times the best BM25 score, not the BM25 score: what
+        # ranks by score (the chatbot's re-ranking, an editor's "clearly
+        # first") must see the order the vectors helped make (the chatbot
+        # re-ranked by BM25 alone and undid it). Below 0 (far from the query
+        # and barely matching) counts as 0.
+        return [(int(ids[k]), max(float(z[k]), 0.0) * best) for k in order]
 
     def coverage_units(self, parsed: Parsed) -> list[C.QueryUnit]:
         """The query's units for coverage (see search.coverage), weighted by idf here."""
