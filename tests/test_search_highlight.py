@@ -74,3 +74,17 @@ def test_fold_through_the_bmp_array_equals_translate():
     assert table.fold_bmp("設定…") is None and "…" in table.multi
     assert table.fold_bmp("𠮷野家") is None
     assert H._fold_map("設定…を") == ("設定...を", [0, 1, 2, 2, 2, 3])
+
+
+def test_equal_length_terms_mark_the_same_span_in_every_worker():
+    """Overlapping terms of one length: which one is marked must not follow
+    set order, which moves with each process's hash seed."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("from helpcenter.search.highlight import make_excerpt; "
+            "print(make_excerpt('ログインあいうえおかきくけこ', ['いう', 'あい', 'うえ', 'えお', 'おか']).html)")
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(8)}
+    assert seen == {"ログイン<mark>あい</mark><mark>うえ</mark><mark>おか</mark>きくけこ\n"}

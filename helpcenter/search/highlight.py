@@ -98,9 +98,12 @@ def _fold_map(text: str) -> tuple[str, "list[int] | range"]:
 
 
 def ordered_terms(terms: list[str]) -> tuple[str, ...]:
-    """The distinct terms, longest first: the order spans are looked for in.
-    A results page orders its query's terms once for its ten excerpts."""
-    return tuple(sorted(set(t for t in terms if t), key=len, reverse=True))
+    """The distinct terms, longest first (equal lengths in code point order):
+    the order spans are looked for in. A results page orders its query's
+    terms once for its ten excerpts. Ties broken by the terms themselves, not
+    by set order, which moves with Python's hash seed: two workers showed
+    different excerpts for the same page."""
+    return tuple(sorted(set(t for t in terms if t), key=lambda t: (-len(t), t)))
 
 
 def _spans(text: str, ordered: tuple[str, ...]) -> tuple[list[int], list[int]]:
