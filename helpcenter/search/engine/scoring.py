@@ -76,73 +76,109 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
            corrections: Callable[[str], list[str]] | None = None,
            neighbours: Callable[[str], list[tuple[str, float]]] | None = None,
            terms: Callable[[str], tuple] = unit_terms) -> np.ndarray:
-    acc = np.zeros(n_docs, dtype=np.float32)
     if parsed.empty or not n_docs:
-        return acc
+        return np.zeros(n_docs, dtype=np.float32)
     factor = length_factor(parsed, ranking)
+    # A query adds ~70 terms: the per-term Python (calls, lookups) is most of
+    # its scoring, so the loops below are flat and make no vector they can
+    # avoid. A vector is made at its first hit, as a copy of that term's
+    # impacts instead of zeros plus them (scores are non-negative and 0 + x is
+    # x, so every float is the same): None means no hit yet.
+    add, add_at, max_at, maximum_ = np.add, np.add.at, np.maximum.at, np.maximum
 
-    def add(into: np.ndarray, kind: str, terms, weight: float) -> bool:
-        hit = False
+    def add_terms(into: np.ndarray | None, kind: str, terms, weight: float) -> np.ndarray | None:
         for term in terms:
             got = postings(kind, term)
-            if got is not None:
-                ids, imp = got
-                merge(np.add, into, ids, imp if weight == 1.0 else weight * imp)
-                hit = True
-        return hit
+            if got is None:
+                continue
+            ids, imp = got
+            if ids is None:  # a dense row over every entry (read-only: copied or multiplied)
+                if into is None:
+                    into = imp.copy() if weight == 1.0 else weight * imp
+                else:
+                    add(into, imp if weight == 1.0 else weight * imp, out=into)
+            else:
+                if into is None:
+                    into = np.zeros(n_docs, dtype=np.float32)
+                add_at(into, ids, imp if weight == 1.0 else weight * imp)
+        return into
 
-    def expanded(into: np.ndarray, form: str, weight: float, near: list[tuple[str, float]]) -> bool:
+    def expanded(into: np.ndarray | None, form: str, weight: float,
+                 near: list[tuple[str, float]]) -> np.ndarray | None:
         """A word and its nearest collection words: per entry the best of them
         (the word itself at `weight`, a neighbour at weight × expansion × cosine)."""
         if not near:
-            return add(into, F.WORDS, [form], weight)
-        best = np.zeros(n_docs, dtype=np.float32)
-        hit = False
+            return add_terms(into, F.WORDS, (form,), weight)
+        best = None
         for term, w in [(form, weight)] + [(t, weight * ranking.expansion * c) for t, c in near]:
             got = postings(F.WORDS, term)
-            if got is not None:
-                ids, imp = got
-                merge(np.maximum, best, ids, w * imp)
-                hit = True
-        into += best
-        return hit
+            if got is None:
+                continue
+            ids, imp = got
+            if ids is None:
+                if best is None:
+                    best = w * imp  # max(0, x) is x
+                else:
+                    maximum_(best, w * imp, out=best)
+            else:
+                if best is None:
+                    best = np.zeros(n_docs, dtype=np.float32)
+                max_at(best, ids, w * imp)
+        if best is None:
+            return into
+        if into is None:
+            return best
+        add(into, best, out=into)
+        return into
 
     def text_vector(text: str, weight: float, require_all: bool) -> np.ndarray | None:
         if require_all:
             parts = [w.surface for w in words(text) if w.content]
             if len(parts) > 1:
-                vecs = [text_vector(p, weight, False) for p in parts]
-                if any(v is None for v in vecs):
-                    return None
+                vecs = []
+                for p in parts:
+                    v = text_vector(p, weight, False)
+                    if v is None:  # a part no entry has: no entry has them all
+                        return None
+                    vecs.append(v)
                 return mean_where_all(vecs)
         forms, grams = terms(text)
-        v = np.zeros(n_docs, dtype=np.float32)
         if neighbours is not None and ranking.expansion > 0:
-            hit = False
+            v = None
             for form in forms:
-                hit = expanded(v, form, weight, neighbours(form)) or hit
+                v = expanded(v, form, weight, neighbours(form))
         else:
-            hit = add(v, F.WORDS, forms, weight)
+            v = add_terms(None, F.WORDS, forms, weight)
         if factor > MIN_FACTOR:
-            hit = add(v, F.GRAMS, grams, weight * factor) or hit
-        return v if hit else None
+            v = add_terms(v, F.GRAMS, grams, weight * factor)
+        return v
 
+    acc = None
+    synonym = ranking.synonym
     for unit in parsed.units:
-        alts = [(unit.text, 1.0)] + [(a, ranking.synonym) for a in unit.alternatives]
-        vecs = [v for v in (text_vector(t, w, unit.synonym) for t, w in alts) if v is not None]
-        if len(vecs) == 1:
-            acc += vecs[0]
-        elif vecs:
-            acc += maximum(vecs)
+        v = text_vector(unit.text, 1.0, unit.synonym)
+        if unit.alternatives:
+            vecs = [] if v is None else [v]
+            for a in unit.alternatives:
+                v = text_vector(a, synonym, unit.synonym)
+                if v is not None:
+                    vecs.append(v)
+            v = maximum(vecs) if vecs else None
+        if v is not None:
+            if acc is None:
+                acc = v
+            else:
+                add(acc, v, out=acc)
     extra = max(0, parsed.content_words - ranking.short_words)
     rfactor = 1.0 / (1.0 + ranking.reading_decay * extra) if ranking.reading_decay is not None else factor
     if rfactor > MIN_FACTOR:
         # Digits inside Latin words (zqx58b3b) would be read ごじゅうはち: left out of the reading.
-        add(acc, F.READING_KIND, dict.fromkeys(reading_bigrams(MIXED_RUN.sub(" ", parsed.normalized))), rfactor)
+        acc = add_terms(acc, F.READING_KIND, dict.fromkeys(reading_bigrams(MIXED_RUN.sub(" ", parsed.normalized))),
+                        rfactor)
     if corrections is not None:
         for word in latin_words(parsed):
-            add(acc, F.WORDS, corrections(word)[:2], ranking.fuzzy)
-    return acc
+            acc = add_terms(acc, F.WORDS, corrections(word)[:2], ranking.fuzzy)
+    return np.zeros(n_docs, dtype=np.float32) if acc is None else acc
 
 
 def top(acc: np.ndarray, limit: int, mask: np.ndarray | None = None) -> list[tuple[int, float]]:
