@@ -229,10 +229,10 @@ class Engine:
 
     def scores(self, parsed: Parsed, ranking: Ranking = DEFAULT) -> np.ndarray:
         impacts = self.impacts(ranking)
-        kinds = self.kinds
+        finders = {kind: ki.finder(impacts[kind]) for kind, ki in self.kinds.items()}
 
         def postings(kind: str, term: str):
-            return kinds[kind].postings(term, impacts[kind])
+            return finders[kind](term)
 
         near = None
         if ranking.expansion > 0 and self.term_rows is not None:

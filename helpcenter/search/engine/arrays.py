@@ -93,6 +93,25 @@ class KindIndex:
         lo, hi = self.indptr[t:t + 2].tolist()
         return self.docs[lo:hi], (self.impacts if impacts is None else impacts)[lo:hi]
 
+    def finder(self, impacts: np.ndarray | None = None):
+        """`postings` with `impacts` fixed, as a function of the term alone
+        with its tables in closure variables: a query looks up ~90 terms, and
+        the method's attribute lookups and impacts test were a third of each."""
+        dense = self.dense_terms if impacts is None or impacts is self.impacts else {}
+        dense_get, ids_get, indptr, docs = dense.get, self.ids.get, self.indptr, self.docs
+        values = self.impacts if impacts is None else impacts
+
+        def find(term: str) -> tuple[np.ndarray | None, np.ndarray] | None:
+            row = dense_get(term)
+            if row is not None:
+                return None, row
+            t = ids_get(term)
+            if t is None:
+                return None
+            lo, hi = indptr[t:t + 2].tolist()
+            return docs[lo:hi], values[lo:hi]
+        return find
+
     def impacts_for(self, ranking: Ranking) -> np.ndarray:
         if ranking.key() == DEFAULT.key():
             return self.impacts
