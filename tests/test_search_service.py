@@ -271,6 +271,7 @@ def test_the_engines_synonym_table_gives_what_the_analysis_would(gen):
     table built once per generation: the same terms and variants as
     query.unit_terms and coverage.variant, and those for any other text."""
     from helpcenter.search import coverage as C
+    from helpcenter.search.engine import scoring
     from helpcenter.search.query import unit_terms
 
     engine = gen.engine
@@ -279,6 +280,8 @@ def test_the_engines_synonym_table_gives_what_the_analysis_would(gen):
         forms, grams = engine.unit_terms(text)
         assert (list(forms), list(grams)) == unit_terms(text)
         assert engine.variant(text) == C.variant(text)
+    for text, entry in engine.synonym_terms.items():  # the content words scoring reads for a synonym of several
+        assert list(entry[3]) == scoring.content_parts(text)
 
 
 def test_a_query_before_prepare_does_not_build_the_synonym_table(gen):

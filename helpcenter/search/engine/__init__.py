@@ -137,19 +137,20 @@ class Engine:
         return SynonymTable.from_groups(self._synonym_groups)
 
     @cached_property
-    def synonym_terms(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], C.Variant]]:
+    def synonym_terms(self) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], C.Variant, tuple[str, ...]]]:
         """Per word of the synonym groups (and per content word of one, which a
         synonym of several words counts apart): its word and bigram terms
-        (query.unit_terms) and its coverage variant. A query's units carry a
-        dozen alternatives from these groups, and each was analysed afresh
-        for scoring and again for coverage."""
+        (query.unit_terms), its coverage variant and its content words
+        (scoring.content_parts). A query's units carry a dozen alternatives
+        from these groups, and each was analysed afresh for scoring and again
+        for coverage."""
         table = {}
         for group in self.synonyms.groups:
             for text in group:
                 for t in [text] + [w.surface for w in analysed_words(text) if w.content]:
                     if t not in table:
                         forms, grams = unit_terms(t)
-                        table[t] = (tuple(forms), tuple(grams), C.variant(t))
+                        table[t] = (tuple(forms), tuple(grams), C.variant(t), tuple(scoring.content_parts(t)))
         return table
 
     def _synonym_entry(self, text: str):
@@ -234,10 +235,22 @@ class Engine:
         def postings(kind: str, term: str):
             return finders[kind](term)
 
+        # The synonym table's entries as they are (scoring reads the first two
+        # of `terms`), one lookup each: ~25 texts a query.
+        entry = (self.__dict__.get("synonym_terms") or {}).get
+
+        def terms(text: str) -> tuple:
+            got = entry(text)
+            return unit_terms(text) if got is None else got
+
+        def parts(text: str):
+            got = entry(text)
+            return scoring.content_parts(text) if got is None else got[3]
+
         near = None
         if ranking.expansion > 0 and self.term_rows is not None:
             near = lambda form: self.neighbours(form, ranking.expansion_cos, ranking.expansion_terms)  # noqa: E731
-        return scoring.scores(parsed, self.n_docs, postings, ranking, self.latin.corrections, near, self.unit_terms)
+        return scoring.scores(parsed, self.n_docs, postings, ranking, self.latin.corrections, near, terms, parts)
 
     @cached_property
     def entry_matrix(self) -> np.ndarray:

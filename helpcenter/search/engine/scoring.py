@@ -17,7 +17,7 @@
 """
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -72,10 +72,20 @@ def mean_where_all(vecs: list[np.ndarray]) -> np.ndarray:
     return np.multiply(total, every, out=total)
 
 
+def content_parts(text: str) -> list[str]:
+    """The content words of a synonym's text: a synonym of several words counts where all of them are."""
+    return [w.surface for w in words(text) if w.content]
+
+
 def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
            corrections: Callable[[str], list[str]] | None = None,
            neighbours: Callable[[str], list[tuple[str, float]]] | None = None,
-           terms: Callable[[str], tuple] = unit_terms) -> np.ndarray:
+           terms: Callable[[str], tuple] = unit_terms,
+           parts: Callable[[str], Sequence[str]] = content_parts) -> np.ndarray:
+    """Every entry's score for `parsed`. `terms(text)` starts with the text's
+    word and bigram terms (query.unit_terms), `parts(text)` gives its content
+    words (content_parts): the engine looks both up in a table for the words
+    of its synonym groups."""
     if parsed.empty or not n_docs:
         return np.zeros(n_docs, dtype=np.float32)
     factor = length_factor(parsed, ranking)
@@ -133,16 +143,17 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
 
     def text_vector(text: str, weight: float, require_all: bool) -> np.ndarray | None:
         if require_all:
-            parts = [w.surface for w in words(text) if w.content]
-            if len(parts) > 1:
+            words_ = parts(text)
+            if len(words_) > 1:
                 vecs = []
-                for p in parts:
+                for p in words_:
                     v = text_vector(p, weight, False)
                     if v is None:  # a part no entry has: no entry has them all
                         return None
                     vecs.append(v)
                 return mean_where_all(vecs)
-        forms, grams = terms(text)
+        got = terms(text)
+        forms, grams = got[0], got[1]
         if neighbours is not None and ranking.expansion > 0:
             v = None
             for form in forms:
