@@ -17,6 +17,7 @@
 """
 from __future__ import annotations
 
+from functools import partial
 from typing import Callable, Sequence
 
 import numpy as np
@@ -29,6 +30,8 @@ from ..typos import latin_words
 
 # (kind, term) → (entry ids, impacts), or (None, impacts of every entry) for a frequent term
 Postings = Callable[[str, str], "tuple[np.ndarray | None, np.ndarray] | None"]
+# The same for one kind, term → …: the engine passes one per kind (a dict), a call less per term.
+Finder = Callable[[str], "tuple[np.ndarray | None, np.ndarray] | None"]
 
 MIN_FACTOR = 0.05
 
@@ -77,7 +80,7 @@ def content_parts(text: str) -> list[str]:
     return [w.surface for w in words(text) if w.content]
 
 
-def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
+def scores(parsed: Parsed, n_docs: int, postings: Postings | dict[str, Finder], ranking: Ranking,
            corrections: Callable[[str], list[str]] | None = None,
            neighbours: Callable[[str], list[tuple[str, float]]] | None = None,
            terms: Callable[[str], tuple] = unit_terms,
@@ -95,10 +98,13 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
     # impacts instead of zeros plus them (scores are non-negative and 0 + x is
     # x, so every float is the same): None means no hit yet.
     add, add_at, max_at, maximum_ = np.add, np.add.at, np.maximum.at, np.maximum
+    finders = postings if isinstance(postings, dict) else {k: partial(postings, k) for k in F.KIND_FIELDS}
+    find_word = finders[F.WORDS]
 
     def add_terms(into: np.ndarray | None, kind: str, terms, weight: float) -> np.ndarray | None:
+        find = finders[kind]
         for term in terms:
-            got = postings(kind, term)
+            got = find(term)
             if got is None:
                 continue
             ids, imp = got
@@ -121,7 +127,7 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings, ranking: Ranking,
             return add_terms(into, F.WORDS, (form,), weight)
         best = None
         for term, w in [(form, weight)] + [(t, weight * ranking.expansion * c) for t, c in near]:
-            got = postings(F.WORDS, term)
+            got = find_word(term)
             if got is None:
                 continue
             ids, imp = got
