@@ -102,6 +102,7 @@ class Engine:
         self._parses = LRU(4096)
         self._near = LRU(8192)
         self._impacts: dict[tuple, dict[str, np.ndarray]] = {}
+        self._last_impacts: tuple[Ranking, dict[str, np.ndarray]] | None = None
         self._masks: dict[str, np.ndarray] = {}
         self._doc_terms: dict[int, tuple[C.DocTerms, C.DocTerms]] = {}
         self.word_vectors = WordVectors.load(root / arrays.VECTORS_DIR)
@@ -204,6 +205,11 @@ class Engine:
         return mask
 
     def impacts(self, ranking: Ranking) -> dict[str, np.ndarray]:
+        # The last ranking's by identity first: ranking.key() sorts every
+        # stream (5 µs), and nearly every query comes with the same (frozen) one.
+        last = self._last_impacts
+        if last is not None and last[0] is ranking:
+            return last[1]
         key = ranking.key()
         got = self._impacts.get(key)
         if got is None:
@@ -211,6 +217,7 @@ class Engine:
             if len(self._impacts) > 4:
                 self._impacts.clear()
             self._impacts[key] = got
+        self._last_impacts = (ranking, got)
         return got
 
     # --- queries --------------------------------------------------------------
@@ -232,9 +239,6 @@ class Engine:
         impacts = self.impacts(ranking)
         finders = {kind: ki.finder(impacts[kind]) for kind, ki in self.kinds.items()}
 
-        def postings(kind: str, term: str):
-            return finders[kind](term)
-
         # The synonym table's entries as they are (scoring reads the first two
         # of `terms`), one lookup each: ~25 texts a query.
         entry = (self.__dict__.get("synonym_terms") or {}).get
@@ -250,7 +254,7 @@ class Engine:
         near = None
         if ranking.expansion > 0 and self.term_rows is not None:
             near = lambda form: self.neighbours(form, ranking.expansion_cos, ranking.expansion_terms)  # noqa: E731
-        return scoring.scores(parsed, self.n_docs, postings, ranking, self.latin.corrections, near, terms, parts)
+        return scoring.scores(parsed, self.n_docs, finders, ranking, self.latin.corrections, near, terms, parts)
 
     @cached_property
     def entry_matrix(self) -> np.ndarray:
