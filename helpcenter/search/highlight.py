@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_left
+from codecs import utf_32_le_decode
 from dataclasses import dataclass
 from html import escape
 
@@ -58,15 +59,21 @@ class _FoldTable(TranslateTable):
         codes = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
         if not len(codes) or len(codes) != len(text):  # a character beyond the BMP takes two
             return None
-        out = self.bmp[codes]
-        if out.max() >= _MULTI:
-            for code in np.unique(codes[out == _UNKNOWN]).tolist():
-                folded = self[code]  # the translate() table's own entry, filled on first sight
-                self.bmp[code] = ord(folded) if len(folded) == 1 else _MULTI
-            out = self.bmp[codes]
-            if out.max() == _MULTI:
-                return None
-        return out.tobytes().decode("utf-32-le", "surrogatepass")
+        try:
+            # Both marks are beyond U+10FFFF, so decoding fails on them: no
+            # max() over the text first (take() and decoding the array in
+            # place also spare a cast and a copy: 4.5 → 2.5 µs an answer).
+            return utf_32_le_decode(self.bmp.take(codes), "surrogatepass")[0]
+        except UnicodeDecodeError:
+            pass
+        out = self.bmp.take(codes)
+        for code in np.unique(codes[out == _UNKNOWN]).tolist():
+            folded = self[code]  # the translate() table's own entry, filled on first sight
+            self.bmp[code] = ord(folded) if len(folded) == 1 else _MULTI
+        out = self.bmp.take(codes)
+        if out.max() == _MULTI:
+            return None
+        return utf_32_le_decode(out, "surrogatepass")[0]
 
     def remember(self, code: int, out: str) -> None:
         # `multi` first: another thread that finds the character in the table
