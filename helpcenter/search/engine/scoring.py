@@ -36,29 +36,6 @@ Finder = Callable[[str], "tuple[np.ndarray | None, np.ndarray] | None"]
 MIN_FACTOR = 0.05
 
 
-def merge(op: np.ufunc, into: np.ndarray, ids: np.ndarray | None, values: np.ndarray) -> None:
-    """`into = op(into, values)` at a term's entries (`ids`), or over every
-    entry for a frequent term's dense row (ids None: its zeros change nothing
-    under np.add, nor under np.maximum of non-negative scores).
-
-    `op.at` is unbuffered and, on numpy 2, 2-3× faster than into[ids] = op(…)
-    (gather, op, scatter); ids are unique within a term, so the float32
-    results are the same, bit for bit."""
-    if ids is None:
-        op(into, values, out=into)
-    else:
-        op.at(into, ids, values)
-
-
-def maximum(vecs: list[np.ndarray]) -> np.ndarray:
-    """np.maximum.reduce(vecs), into the first vector (each is a fresh one of
-    text_vector's): reduce() first copies the list into one 2-D array."""
-    best = vecs[0]
-    for v in vecs[1:]:
-        np.maximum(best, v, out=best)
-    return best
-
-
 def mean_where_all(vecs: list[np.ndarray]) -> np.ndarray:
     """np.where(every vector > 0, sum(vecs) / len(vecs), 0) as float32, with
     fewer temporaries (half the time): the sum in sum()'s order (its 0 +
@@ -96,7 +73,11 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings | dict[str, Finder], 
     # its scoring, so the loops below are flat and make no vector they can
     # avoid. A vector is made at its first hit, as a copy of that term's
     # impacts instead of zeros plus them (scores are non-negative and 0 + x is
-    # x, so every float is the same): None means no hit yet.
+    # x, so every float is the same): None means no hit yet. A dense row's
+    # zeros change nothing under np.add, nor under np.maximum of non-negative
+    # scores. `ufunc.at` is unbuffered and, on numpy 2, 2-3× faster than
+    # into[ids] = op(…) (gather, op, scatter); ids are unique within a term,
+    # so the float32 results are the same, bit for bit.
     add, add_at, max_at, maximum_ = np.add, np.add.at, np.maximum.at, np.maximum
     finders = postings if isinstance(postings, dict) else {k: partial(postings, k) for k in F.KIND_FIELDS}
     find_word = finders[F.WORDS]
@@ -174,13 +155,16 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings | dict[str, Finder], 
     synonym = ranking.synonym
     for unit in parsed.units:
         v = text_vector(unit.text, 1.0, unit.synonym)
-        if unit.alternatives:
-            vecs = [] if v is None else [v]
-            for a in unit.alternatives:
-                v = text_vector(a, synonym, unit.synonym)
-                if v is not None:
-                    vecs.append(v)
-            v = maximum(vecs) if vecs else None
+        for a in unit.alternatives:
+            # The best alternative per entry as they come (max is exact in
+            # any grouping): each alternative's vector is freed before the
+            # next is made, and the next reuses its memory while it is in cache.
+            alt = text_vector(a, synonym, unit.synonym)
+            if alt is not None:
+                if v is None:
+                    v = alt
+                else:
+                    maximum_(v, alt, out=v)
         if v is not None:
             if acc is None:
                 acc = v
