@@ -167,3 +167,24 @@ def test_top_breaks_ties_by_entry_and_filters():
     mask = np.array([True, False, True, True, False])
     assert scoring.top(acc, 10, mask) == [(2, 2.0), (0, 0.5)]
     assert scoring.top(np.zeros(3, dtype=np.float32), 5) == []
+
+
+def test_top_selects_what_the_positive_entries_argpartition_selects():
+    """top() selects over every entry when no score outside its selection ties
+    with the lowest selected (the selection is then the only one); else the
+    positive entries' argpartition decides, as it always did."""
+    def reference(acc, limit):
+        ids = np.flatnonzero(acc > 0)
+        if len(ids) > limit:
+            ids = ids[np.argpartition(-acc[ids], limit - 1)[:limit]]
+        ids = ids[np.lexsort((ids, -acc[ids]))]
+        return list(zip(ids.tolist(), acc[ids].tolist()))
+
+    rng = np.random.default_rng(11)
+    for _ in range(2000):
+        n = int(rng.integers(1, 400))
+        acc = rng.random(n).astype(np.float32) * (rng.random(n) < 0.7)
+        if rng.random() < 0.5:
+            acc = (np.round(acc * 4) / 4).astype(np.float32)  # many ties
+        for limit in (1, 5, 100, n, n + 3):
+            assert scoring.top(acc, limit) == reference(acc, limit)
