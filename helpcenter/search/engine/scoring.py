@@ -13,7 +13,8 @@
   them; a neighbour counts expansion × cosine (at most 0.2 by default) of
   what the member's own word would count in the same place.
 
-`Postings` is what the engine supplies: a term's entry ids and impacts.
+`Postings` is what the engine supplies, a term's entry ids and impacts: as
+one `Finder` per kind (a dict), or one function of (kind, term).
 """
 from __future__ import annotations
 
@@ -69,11 +70,12 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings | dict[str, Finder], 
     if parsed.empty or not n_docs:
         return np.zeros(n_docs, dtype=np.float32)
     factor = length_factor(parsed, ranking)
-    # A query adds ~70 terms: the per-term Python (calls, lookups) is most of
-    # its scoring, so the loops below are flat and make no vector they can
-    # avoid. A vector is made at its first hit, as a copy of that term's
-    # impacts instead of zeros plus them (scores are non-negative and 0 + x is
-    # x, so every float is the same): None means no hit yet. A dense row's
+    # A query adds ~70 terms: the Python around each (calls, lookups) was
+    # about half of its scoring, so the loops below are flat and make no
+    # vector they can avoid. A vector is made at its first hit, as a copy of
+    # that term's impacts instead of zeros plus them (impacts are
+    # non-negative, weights positive, and 0 + x is x: every float the same);
+    # None means no hit yet. A dense row's
     # zeros change nothing under np.add, nor under np.maximum of non-negative
     # scores. `ufunc.at` is unbuffered and, on numpy 2, 2-3× faster than
     # into[ids] = op(…) (gather, op, scatter); ids are unique within a term,
