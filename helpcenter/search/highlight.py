@@ -173,23 +173,27 @@ def _best_start(text: str, starts: list[int], ends: list[int], length: int) -> i
         return 0
     marked = [text[a:b].lower() for a, b in zip(starts, ends)]
     limit = max(0, len(text) - length)
+    lead = length // 4
+    rfind = text.rfind
     best, best_score = 0, -1.0
     previous = -1
     for a in starts:
         # Start a little before the match, at a sentence start when one is near.
-        s = max(0, a - length // 4)
-        cut = text.rfind("。", s, a)
+        s = a - lead if a > lead else 0
+        cut = rfind("。", s, a)
         if cut != -1:
             s = cut + 1
-        s = min(s, limit)
+        if s > limit:
+            s = limit
         if s == previous:
             continue  # the matches of one sentence share its start: the same window, the same score
         previous = s
         # Spans are sorted and do not overlap: those inside [s, s + length)
         # are a contiguous run from the first starting at s or later, and of
         # those starting before s + length only the last can end after it.
-        first, last = bisect_left(starts, s), bisect_left(starts, s + length)
-        if last > first and ends[last - 1] > s + length:
+        stop = s + length
+        first, last = bisect_left(starts, s), bisect_left(starts, stop)
+        if last > first and ends[last - 1] > stop:
             last -= 1
         within = marked[first:last]
         score = len(set(within)) + len(within) * 0.1 - s / 100000
