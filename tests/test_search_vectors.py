@@ -51,30 +51,37 @@ def test_msgpack_that_is_not_a_map_is_refused():
         V._msgpack_uint_map(b"\x90")
 
 
-def test_vectors_reorder_results_by_meaning_and_nothing_changes_without_them(tmp_path, small_content, monkeypatch):
-    """An entry that shares no word with the query but whose words are near it
-    is found with vectors; without the vectors folder the engine is lexical."""
+def vector_generation(tmp_path, small_content, monkeypatch, entries: dict[int, tuple[str, str]],
+                      near: dict[str, list[float]], use_vectors: bool = True, name: str = "gen"):
+    """A generation of the small content plus `entries` (number → title, body),
+    built with word vectors made of `near` (or without them)."""
     from helpcenter.content.loader import load_content
-    from helpcenter.search import indexer, service
+    from helpcenter.search import indexer
     from helpcenter.search.store import Generation
     from support import faq_text
 
-    (small_content / "faq" / "30.md").write_text(faq_text(30, "戸籍を取りたい", body="窓口で申請できます。"),
-                                                 encoding="utf-8")
-    (small_content / "faq" / "31.md").write_text(faq_text(31, "パスワードを変えたい", body="設定画面で変更できます。"),
-                                                 encoding="utf-8")
+    for number, (title, body) in entries.items():
+        (small_content / "faq" / f"{number}.md").write_text(faq_text(number, title, body=body), encoding="utf-8")
     content, problems = load_content(small_content)
     assert content is not None, problems
-    near = {"謄本": [1, 0, 0], "戸籍": [0.95, 0.05, 0], "パスワード": [0, 1, 0], "変える": [0, 0.2, 1],
-            "取る": [0.1, 0.1, 0.1]}
     V.extract(fake_wheel(tmp_path, near), tmp_path / "vec")
     monkeypatch.setenv("HELPCENTER_VECTORS_DIR", str(tmp_path / "vec"))
-    gens = {}
-    for name, use in (("with", True), ("without", False)):
-        target = tmp_path / f"gen-{name}"
-        target.mkdir()
-        indexer.build_generation(content, target, use_vectors=use)
-        gens[name] = Generation(target)
+    target = tmp_path / name
+    target.mkdir()
+    indexer.build_generation(content, target, use_vectors=use_vectors)
+    return Generation(target)
+
+
+def test_vectors_reorder_results_by_meaning_and_nothing_changes_without_them(tmp_path, small_content, monkeypatch):
+    """An entry that shares no word with the query but whose words are near it
+    is found with vectors; without the vectors folder the engine is lexical."""
+    from helpcenter.search import service
+
+    entries = {30: ("戸籍を取りたい", "窓口で申請できます。"), 31: ("パスワードを変えたい", "設定画面で変更できます。")}
+    near = {"謄本": [1, 0, 0], "戸籍": [0.95, 0.05, 0], "パスワード": [0, 1, 0], "変える": [0, 0.2, 1],
+            "取る": [0.1, 0.1, 0.1]}
+    gens = {name: vector_generation(tmp_path, small_content, monkeypatch, entries, near, use, f"gen-{name}")
+            for name, use in (("with", True), ("without", False))}
     try:
         assert gens["with"].engine.word_vectors is not None and gens["without"].engine.word_vectors is None
         with_vectors = [h.number for h in service.search(gens["with"], "謄本").hits]
@@ -92,24 +99,11 @@ def test_with_vectors_the_scores_are_the_fused_order_not_bm25(tmp_path, small_co
     """What ranks by score (the chatbot's re-ranking, an editor's "clearly
     first") must see the order the vectors made: an entry found by its
     meaning alone, first, also has the highest score."""
-    from helpcenter.content.loader import load_content
-    from helpcenter.search import indexer, service
-    from helpcenter.search.store import Generation
-    from support import faq_text
+    from helpcenter.search import service
 
-    (small_content / "faq" / "30.md").write_text(faq_text(30, "戸籍を取りたい", body="窓口で申請できます。"),
-                                                 encoding="utf-8")
-    (small_content / "faq" / "31.md").write_text(faq_text(31, "謄本の保管について", body="謄本は保管されます。"),
-                                                 encoding="utf-8")
-    content, problems = load_content(small_content)
-    assert content is not None, problems
-    V.extract(fake_wheel(tmp_path, {"謄本": [1, 0, 0], "戸籍": [0.95, 0.05, 0], "取る": [1, 0, 0.1],
-                                    "保管": [0, 0, 1]}), tmp_path / "vec")
-    monkeypatch.setenv("HELPCENTER_VECTORS_DIR", str(tmp_path / "vec"))
-    target = tmp_path / "gen"
-    target.mkdir()
-    indexer.build_generation(content, target)
-    gen = Generation(target)
+    gen = vector_generation(tmp_path, small_content, monkeypatch,
+                            {30: ("戸籍を取りたい", "窓口で申請できます。"), 31: ("謄本の保管について", "謄本は保管されます。")},
+                            {"謄本": [1, 0, 0], "戸籍": [0.95, 0.05, 0], "取る": [1, 0, 0.1], "保管": [0, 0, 1]})
     try:
         query = "謄本を取りたい"
         lexical = gen.engine.rank(gen.engine.parse(query), ranking=DEFAULT.with_(vector_weight=0, expansion=0))
@@ -127,30 +121,20 @@ def test_soft_expansion_finds_a_near_word_but_ranks_the_members_own_word_first(t
     """Query expansion alone (no vector fusion): 謄本 also matches 戸籍, its
     nearest word in the collection, below the entry that says 謄本; a word with
     no near neighbour (cosine below expansion_cos) adds nothing."""
-    from helpcenter.content.loader import load_content
-    from helpcenter.search import indexer, service
-    from helpcenter.search.store import Generation
-    from support import faq_text
+    from helpcenter.search import service
 
-    for number, title in ((30, "戸籍を取りたい"), (31, "パスワードを変えたい"), (32, "謄本を郵送で取りたい")):
-        (small_content / "faq" / f"{number}.md").write_text(faq_text(number, title, body="窓口で申請できます。"),
-                                                            encoding="utf-8")
-    content, problems = load_content(small_content)
-    assert content is not None, problems
+    entries = {n: (title, "窓口で申請できます。") for n, title in
+               ((30, "戸籍を取りたい"), (31, "パスワードを変えたい"), (32, "謄本を郵送で取りたい"))}
     near = {"謄本": [1, 0, 0], "戸籍": [0.95, 0.05, 0], "パスワード": [0, 1, 0], "郵送": [0.3, 0.3, 0.9]}
-    V.extract(fake_wheel(tmp_path, near), tmp_path / "vec")
-    monkeypatch.setenv("HELPCENTER_VECTORS_DIR", str(tmp_path / "vec"))
-    target = tmp_path / "gen"
-    target.mkdir()
-    indexer.build_generation(content, target, use_vectors=True)
-    gen = Generation(target)
+    gen = vector_generation(tmp_path, small_content, monkeypatch, entries, near)
     try:
         only_expansion = DEFAULT.with_(vector_weight=0, expansion=1.0, expansion_cos=0.5)
         hits = [h.number for h in service.search(gen, "謄本", ranking=only_expansion).hits]
         assert hits[:2] == [32, 30]
         assert 31 not in hits
         assert [n for n, _ in gen.engine.neighbours("謄本", 0.5, 5)][:1] == ["戸籍"]
-        assert "パスワード" not in [n for n, _ in gen.engine.neighbours("謄本", 0.5, 5)]
+        assert "ぱすわーど" in gen.engine.kinds["words"].ids  # the index term (kana folded) it must not be
+        assert "ぱすわーど" not in [n for n, _ in gen.engine.neighbours("謄本", 0.5, 5)]
         without = [h.number for h in service.search(gen, "謄本", ranking=only_expansion.with_(expansion=0)).hits]
         assert without == [32]
     finally:
