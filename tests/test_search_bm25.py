@@ -73,13 +73,16 @@ def test_dense_rows_of_frequent_terms_give_the_same_scores_as_their_postings(gen
     engine = gen.engine
     parsed = engine.parse(query)
     with_rows = engine.scores(parsed)
-    dense_terms = {kind: len(k.dense_rows) for kind, k in engine.kinds.items()}
+    dense_terms = {kind: len(k.dense_terms) for kind, k in engine.kinds.items()}
     assert dense_terms[F.WORDS] > 0 and dense_terms[F.GRAMS] > 0
     for kind in engine.kinds.values():
         n = kind.lengths.shape[0]
         counts = np.diff(kind.indptr)
-        assert sorted(kind.dense_rows) == [int(t) for t in np.flatnonzero(counts * arrays.DENSE_SHARE >= n)]
-        kind.__dict__["dense_rows"] = {}  # the cached table emptied: postings only
+        assert sorted(kind.ids[t] for t in kind.dense_terms) == \
+            [int(t) for t in np.flatnonzero(counts * arrays.DENSE_SHARE >= n)]
+        # The table the lookups read emptied: postings only (emptying another
+        # table, which this one was built from, left the rows in use).
+        kind.__dict__["dense_terms"] = {}
     sparse = engine.scores(parsed)
     assert with_rows.dtype == sparse.dtype == np.float32
     assert np.array_equal(with_rows, sparse) and with_rows.any()

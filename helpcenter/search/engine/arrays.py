@@ -66,37 +66,24 @@ class KindIndex:
         return {t: i for i, t in enumerate(self.terms)}
 
     @cached_property
-    def dense_rows(self) -> dict[int, int]:
-        return {} if self.dense_ids is None else {int(t): r for r, t in enumerate(self.dense_ids)}
-
-    @cached_property
     def dense_terms(self) -> dict[str, np.ndarray]:
         """Term → its dense row (a view): one lookup for the terms a query
         adds most (about 40 of 70 a query at 10,000 synthetic entries)."""
-        return {self.terms[t]: self.dense[r] for t, r in self.dense_rows.items()}
+        if self.dense_ids is None:
+            return {}
+        return {self.terms[t]: self.dense[r] for r, t in enumerate(self.dense_ids.tolist())}
 
     def df(self, term: str) -> int:
         """Entries having `term` in any field of this kind (0 when unknown)."""
         t = self.ids.get(term)
         return 0 if t is None else int(self.indptr[t + 1] - self.indptr[t])
 
-    def postings(self, term: str, impacts: np.ndarray | None = None) -> tuple[np.ndarray | None, np.ndarray] | None:
-        """(entry ids, impacts) of a term, or None when no entry has it; for a
-        frequent term and the default impacts, (None, a dense row over all entries)."""
-        if impacts is None or impacts is self.impacts:
-            row = self.dense_terms.get(term)
-            if row is not None:
-                return None, row
-        t = self.ids.get(term)
-        if t is None:
-            return None
-        lo, hi = self.indptr[t:t + 2].tolist()
-        return self.docs[lo:hi], (self.impacts if impacts is None else impacts)[lo:hi]
-
     def finder(self, impacts: np.ndarray | None = None):
-        """`postings` with `impacts` fixed, as a function of the term alone
-        with its tables in closure variables: a query looks up ~90 terms, and
-        the method's attribute lookups and impacts test were a third of each."""
+        """term → (entry ids, impacts) of its postings, or None when no entry
+        has it; for a frequent term and the default impacts, (None, its dense
+        row over every entry). A function of the term alone, with `impacts`
+        and the tables in closure variables: a query looks up ~90 terms, and a
+        method's attribute lookups and impacts test were a third of each."""
         dense = self.dense_terms if impacts is None or impacts is self.impacts else {}
         dense_get, ids_get, indptr, docs = dense.get, self.ids.get, self.indptr, self.docs
         values = self.impacts if impacts is None else impacts
