@@ -161,12 +161,19 @@ class Engine:
         return None if table is None else table.get(text)
 
     def unit_terms(self, text: str) -> tuple:
+        """query.unit_terms(text), from the synonym table for its words."""
         got = self._synonym_entry(text)
         return unit_terms(text) if got is None else got[:2]
 
     def variant(self, text: str) -> C.Variant:
+        """coverage.variant(text), from the synonym table for its words."""
         got = self._synonym_entry(text)
         return C.variant(text) if got is None else got[2]
+
+    def content_parts(self, text: str) -> tuple[str, ...] | list[str]:
+        """scoring.content_parts(text), from the synonym table for its words."""
+        got = self._synonym_entry(text)
+        return scoring.content_parts(text) if got is None else got[3]
 
     @cached_property
     def vocabulary(self) -> spelling.Vocabulary:
@@ -238,23 +245,11 @@ class Engine:
     def scores(self, parsed: Parsed, ranking: Ranking = DEFAULT) -> np.ndarray:
         impacts = self.impacts(ranking)
         finders = {kind: ki.finder(impacts[kind]) for kind, ki in self.kinds.items()}
-
-        # The synonym table's entries as they are (scoring reads the first two
-        # of `terms`), one lookup each: ~25 texts a query.
-        entry = (self.__dict__.get("synonym_terms") or {}).get
-
-        def terms(text: str) -> tuple:
-            got = entry(text)
-            return unit_terms(text) if got is None else got
-
-        def parts(text: str):
-            got = entry(text)
-            return scoring.content_parts(text) if got is None else got[3]
-
         near = None
         if ranking.expansion > 0 and self.term_rows is not None:
             near = lambda form: self.neighbours(form, ranking.expansion_cos, ranking.expansion_terms)  # noqa: E731
-        return scoring.scores(parsed, self.n_docs, finders, ranking, self.latin.corrections, near, terms, parts)
+        return scoring.scores(parsed, self.n_docs, finders, ranking, self.latin.corrections, near,
+                              self.unit_terms, self.content_parts)
 
     @cached_property
     def entry_matrix(self) -> np.ndarray:
