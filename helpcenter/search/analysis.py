@@ -80,8 +80,15 @@ _MONTH_KA = re.compile(r"(?<=\d)[ヶヵカケ](?=月|所)")
 _KATA_TO_HIRA = {c: c - 0x60 for c in range(0x30A1, 0x30F7)}
 
 
+_HIRA_TO_KATA = {h: k for k, h in _KATA_TO_HIRA.items()}
+
+
 def kata_to_hira(text: str) -> str:
     return text.translate(_KATA_TO_HIRA)
+
+
+def hira_to_kata(text: str) -> str:
+    return text.translate(_HIRA_TO_KATA)
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -135,11 +142,15 @@ def normalize(text: str) -> str:
 _KANA_WORD = re.compile(r"[\u3041-\u3096\u30a1-\u30faー]+")
 
 
+def is_kana_word(form: str) -> bool:
+    return _KANA_WORD.fullmatch(form) is not None
+
+
 def fold_kana_word(form: str) -> str:
     """A word written in kana only, in hiragana: Sudachi's normalised form
     keeps the script the text used (ゴミ and ごみ, ネコ and ねこ stay two words),
     and writers mix them freely (a city's FAQ has ゴミの出し方 and 粗大ごみ)."""
-    return kata_to_hira(form) if _KANA_WORD.fullmatch(form) else form
+    return kata_to_hira(form) if is_kana_word(form) else form
 
 
 def written_form(word: "Word") -> str:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 import shutil
 import struct
 import subprocess
@@ -26,10 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
+from .analysis import hira_to_kata, is_kana_word, kata_to_hira
+
 PACKAGE = "ja-ginza==5.3.0"
 FILES = ("keys.npy", "rows.npy", "table.npy")
-_HIRAGANA_WORD = re.compile(r"[\u3041-\u3096ー]+")
-_HIRA_TO_KATA = {c: c + 0x60 for c in range(0x3041, 0x3097)}
 _M = 0xC6A4A7935BD1E995
 _MASK = (1 << 64) - 1
 
@@ -137,8 +136,8 @@ class WordVectors:
     def row(self, word: str) -> int | None:
         # Index terms write kana-only words in hiragana (analysis.fold_kana_word);
         # the table has most of them, loanwords, in katakana (メール, not めーる).
-        if _HIRAGANA_WORD.fullmatch(word):
-            found = self._row(word.translate(_HIRA_TO_KATA))
+        if is_kana_word(word) and kata_to_hira(word) == word:  # an index term folded to hiragana
+            found = self._row(hira_to_kata(word))
             if found is not None:
                 return found
         return self._row(word)
