@@ -267,9 +267,10 @@ def test_suggest_candidates_lose_no_question_a_full_scan_finds(gen):
 
 
 def test_the_engines_synonym_table_gives_what_the_analysis_would(gen):
-    """Engine.unit_terms and Engine.variant look the synonyms' words up in a
-    table built once per generation: the same terms and variants as
-    query.unit_terms and coverage.variant, and those for any other text."""
+    """Engine.unit_terms, Engine.variant and Engine.content_parts look the
+    synonyms' words up in a table built once per generation: the same as
+    query.unit_terms, coverage.variant and scoring.content_parts, and those
+    for any other text."""
     from helpcenter.search import coverage as C
     from helpcenter.search.engine import scoring
     from helpcenter.search.query import unit_terms
@@ -280,6 +281,7 @@ def test_the_engines_synonym_table_gives_what_the_analysis_would(gen):
         forms, grams = engine.unit_terms(text)
         assert (list(forms), list(grams)) == unit_terms(text)
         assert engine.variant(text) == C.variant(text)
+        assert list(engine.content_parts(text)) == scoring.content_parts(text)
     for text, entry in engine.synonym_terms.items():  # the content words scoring reads for a synonym of several
         assert list(entry[3]) == scoring.content_parts(text)
 
