@@ -145,7 +145,8 @@ def index(content: str | None, procs: int | None) -> None:
         _fail(exc.problems, f"{len(exc.problems)} problem(s) found; the index being served is unchanged.")
     except PermissionError as exc:
         _cannot_write(cfg, exc)
-    click.echo(f"Published {result.faqs} FAQ entries to {result.path}")
+    click.echo(f"Published {result.faqs} FAQ entries to {result.path} "
+               f"({result.analysed} analysed, {result.faqs - result.analysed} unchanged since the last publish)")
 
 
 @main.command()

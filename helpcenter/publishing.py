@@ -31,6 +31,7 @@ class PublishResult:
     path: Path | None
     faqs: int
     rebuilt: bool
+    analysed: int = 0  # entries analysed by this build (the others were unchanged: search.engine.reuse)
 
 
 @contextmanager
@@ -61,8 +62,8 @@ def publish(content_dir: str, instance_dir: str, only_if_stale: bool = False, pr
         if content is None:
             raise ContentInvalid(problems)
         content = history.with_history(content, content_dir)  # git log here, never per request
-        path = indexer.publish(content, instance_dir, fingerprint, procs=procs)
-        return PublishResult(path, len(content.faqs), True)
+        path, report = indexer.publish(content, instance_dir, fingerprint, procs=procs)
+        return PublishResult(path, len(content.faqs), True, report.analysed)
 
 
 def repair_in_background(config: dict, damaged: Path, problems: list[str]) -> threading.Thread:

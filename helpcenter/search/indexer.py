@@ -6,7 +6,9 @@ Layout under `<instance>/index/`:
                                arrays, see search.engine.arrays), snapshot.json, FINGERPRINT
     CURRENT -> gen-…           symlink, replaced atomically with os.replace()
 
-A build writes only into its own new directory; if anything fails the
+A build writes only into its own new directory, taking the entries that did
+not change from the live generation instead of analysing them again
+(search.engine.reuse: the same files as a build from scratch); if anything fails the
 directory is removed and CURRENT still points at the old generation, which
 keeps serving. Readers notice the switch by the symlink's target (a Whoosh
 generation number restarts at 1 in a new directory, so `refresh()` cannot).
@@ -72,17 +74,23 @@ def current_fingerprint(instance_dir: str | Path) -> str | None:
         return None
 
 
-def build_generation(content: Content, target: Path, procs: int | None = None, use_vectors: bool = True) -> None:
+def build_generation(content: Content, target: Path, procs: int | None = None, use_vectors: bool = True,
+                     previous: Path | None = None) -> build.Analysed:
     """Write a complete generation for `content` into the empty dir `target`:
     the Whoosh index of stored documents, the search engine's arrays and the
-    snapshot. `procs`: analysis processes (None: by collection size)."""
+    snapshot. `procs`: analysis processes (None: by collection size).
+    `previous`: a generation whose unchanged entries need not be analysed
+    again (engine.reuse; ignored when damaged). Returns how many entries
+    were analysed and how many reused."""
     ix = windex.create_in(str(target), build_schema())
     writer = ix.writer(limitmb=256)
     arrays = build.ArrayBuilder()
+    report = build.Analysed()
     try:
-        for doc, terms in build.analysed(content, procs):
+        salt = build.build_salt(SCHEMA_VERSION, content)
+        for doc, terms, digest in build.analysed(content, procs, build.Previous.open(previous), salt, report):
             writer.add_document(**doc)
-            arrays.add(doc, terms)
+            arrays.add(doc, terms, digest)
     except BaseException:
         writer.cancel()
         ix.close()
@@ -92,17 +100,20 @@ def build_generation(content: Content, target: Path, procs: int | None = None, u
     arrays.write(target, WordVectors.load(vectors.default_dir()) if use_vectors else None)
     (target / "snapshot.json").write_text(
         json.dumps(documents.snapshot(content), ensure_ascii=False), encoding="utf-8")
+    return report
 
 
-def publish(content: Content, instance_dir: str | Path, fingerprint: str = "", procs: int | None = None) -> Path:
-    """Build a new generation and make it current. Returns its directory."""
+def publish(content: Content, instance_dir: str | Path, fingerprint: str = "",
+            procs: int | None = None) -> tuple[Path, build.Analysed]:
+    """Build a new generation and make it current. Returns its directory and
+    how many entries were analysed and how many taken from the previous one."""
     root = index_root(instance_dir)
     root.mkdir(parents=True, exist_ok=True)
     name = "gen-%s-%d-%s" % (time.strftime("%Y%m%dT%H%M%S"), os.getpid(), secrets.token_hex(3))
     building = root / (".building-" + name)
     building.mkdir()
     try:
-        build_generation(content, building, procs=procs)
+        report = build_generation(content, building, procs=procs, previous=current_generation(instance_dir))
         (building / "FINGERPRINT").write_text(fingerprint or "")
         manifest.write(building)  # last: every file above, checked when the generation is opened
         final = root / name
@@ -114,7 +125,7 @@ def publish(content: Content, instance_dir: str | Path, fingerprint: str = "", p
         shutil.rmtree(building, ignore_errors=True)
         raise
     _remove_old(root, name)
-    return final
+    return final, report
 
 
 def _remove_old(root: Path, current: str) -> None:

@@ -2,7 +2,7 @@
 
 Per kind of term (`fields.KIND_FIELDS`), bm25s-style plain arrays:
 
-    engine/<kind>.terms.json    the kind's terms; a term's id is its position
+    engine/<kind>.terms.json    the kind's terms, sorted; a term's id is its position
     engine/<kind>.indptr.npy    postings of term t are [indptr[t], indptr[t+1])
     engine/<kind>.docs.npy      entry ids (intp: np.add.at casts any other index type
                                 per call, which doubled a query's scoring), ascending within a term
@@ -12,7 +12,8 @@ Per kind of term (`fields.KIND_FIELDS`), bm25s-style plain arrays:
     engine/<kind>.dense.npy     the same impacts as one dense row per entry for the
                                 terms in at least 1/DENSE_SHARE of the entries
     engine/<kind>.dense_ids.npy those terms' ids (int64)
-    engine/entries.json         per entry id: number, title, aliases, category slugs
+    engine/entries.json         per entry id: number, title, aliases, category slugs,
+                                dates, and the digest of its analysis' inputs (engine.reuse)
     engine/vectors/, engine/entries.vectors.npy   word vectors and each entry's mean
                                 vector, when word vectors were installed (search.vectors)
     engine/words.vector_rows.npy    each word term's row in the vectors (-1: none), for

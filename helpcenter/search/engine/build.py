@@ -1,14 +1,19 @@
 """Building a generation's engine arrays from content (at publish time).
 
 Analysis (Markdown rendering and Sudachi) is most of a build's cost, so
-entries are analysed in a process pool when there are many; the arrays are
-then assembled in one pass with numpy.
+entries are analysed in a process pool when there are many, and an entry
+whose inputs are unchanged since the previous generation is taken from it
+(`reuse`); the arrays are then assembled in one pass with numpy.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
 from collections import Counter, defaultdict
+from dataclasses import asdict, dataclass, fields
+from importlib import metadata
 from pathlib import Path
 from typing import Iterator
 
@@ -19,6 +24,7 @@ from .. import documents
 from .. import fields as F
 from ..analysis import answer_terms, bigrams, morph_terms, reading_bigrams
 from . import arrays, bm25
+from .reuse import Previous
 
 # Below this many entries a pool costs more than it saves.
 POOL_MIN_ENTRIES = 400
@@ -46,6 +52,42 @@ def analyse(faq, content: Content) -> tuple[dict, dict[str, Counter]]:
     return doc, entry_terms(documents.search_texts(faq, content, doc))
 
 
+# What an entry's analysis depends on beside the entry itself: the libraries
+# that render and tokenise it. A new Sudachi dictionary changes the words.
+_LIBRARIES = ("SudachiPy", "sudachidict-core", "Markdown", "nh3")
+
+
+def build_salt(schema_version: str, content: Content) -> str:
+    """Everything shared by all entries' analysis: the schema (bumped when
+    analysis changes), the libraries' versions and the flows (links in answers)."""
+    versions = []
+    for name in _LIBRARIES:
+        try:
+            versions.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name} ?")
+    flows = {k: asdict(v) for k, v in sorted(content.site.flows.items())}
+    return json.dumps([schema_version, versions, flows], ensure_ascii=False, default=str)
+
+
+def entry_digest(faq, content: Content, salt: str) -> str:
+    """Digest of everything `analyse` reads for this entry: the entry, its
+    categories with their ancestors and titles, and the shared `salt`."""
+    categories = [(s, content.categories[s].title) for s in documents.all_category_slugs(faq, content)]
+    # Field values directly: asdict() deep-copies and was most of the digest's cost.
+    values = [(f.name, getattr(faq, f.name)) for f in fields(faq)]
+    data = json.dumps([salt, values, categories], ensure_ascii=False, default=str)
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+@dataclass
+class Analysed:
+    """How a build got its entries' analysis."""
+
+    analysed: int = 0  # entries analysed now
+    reused: int = 0    # entries taken from the previous generation
+
+
 _pool_content: Content | None = None  # set in each pool worker by _init (a fork of the builder)
 
 
@@ -58,18 +100,32 @@ def _analyse_number(number: int):
     return analyse(_pool_content.faqs[number], _pool_content)
 
 
-def analysed(content: Content, procs: int | None = None) -> Iterator[tuple[dict, dict[str, Counter]]]:
-    """Every entry analysed, in number order."""
+def analysed(content: Content, procs: int | None = None, previous: Previous | None = None, salt: str = "",
+             report: Analysed | None = None) -> Iterator[tuple[dict, dict[str, Counter], str]]:
+    """Every entry as (Whoosh document, search terms, digest), in number
+    order; entries whose digest `previous` has are taken from it."""
+    report = report if report is not None else Analysed()
     numbers = sorted(content.faqs)
+    digests = {n: entry_digest(content.faqs[n], content, salt) for n in numbers}
+    taken = {}
+    if previous is not None:
+        for n in numbers:
+            got = previous.take(digests[n])
+            if got is not None:
+                taken[n] = got
+    fresh = [n for n in numbers if n not in taken]
+    report.analysed, report.reused = len(fresh), len(taken)
     if procs is None:
-        procs = min(os.cpu_count() or 1, 4) if len(numbers) >= POOL_MIN_ENTRIES else 1
+        procs = min(os.cpu_count() or 1, 4) if len(fresh) >= POOL_MIN_ENTRIES else 1
     if procs <= 1:
         for n in numbers:
-            yield analyse(content.faqs[n], content)
+            yield (*(taken.get(n) or analyse(content.faqs[n], content)), digests[n])
         return
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(procs, initializer=_init, initargs=(content,)) as pool:
-        yield from pool.imap(_analyse_number, numbers, chunksize=32)
+        results = pool.imap(_analyse_number, fresh, chunksize=32)
+        for n in numbers:
+            yield (*(taken.get(n) or next(results)), digests[n])
 
 
 def _numbering() -> dict[str, int]:
@@ -88,11 +144,11 @@ class ArrayBuilder:
         self._ids: dict[str, dict[str, int]] = {k: _numbering() for k in F.KIND_FIELDS}
         self._lengths = {k: [] for k in F.KIND_FIELDS}
 
-    def add(self, doc: dict, terms: dict[str, Counter]) -> None:
+    def add(self, doc: dict, terms: dict[str, Counter], digest: str = "") -> None:
         entry = len(self.entries)
         self.entries.append({"number": int(doc[F.NUMBER]), "title": doc[F.TITLE], "aliases": doc[F.ALIASES],
                              "categories": [s for s in doc[F.CATEGORIES].split(",") if s],
-                             "published": doc[F.PUBLISHED], "expires": doc[F.EXPIRES]})
+                             "published": doc[F.PUBLISHED], "expires": doc[F.EXPIRES], "digest": digest})
         # This runs in the builder's process for every posting while the pool
         # analyses: C-level extend/map instead of a Python loop per term.
         for kind, names in F.KIND_FIELDS.items():
@@ -115,18 +171,24 @@ class ArrayBuilder:
         n = len(self.entries)
         for kind, names in F.KIND_FIELDS.items():
             tids, docs, cols, tfs = (np.asarray(x, dtype=np.int64) for x in self._rows[kind])
+            # Ids in the terms' sorted order, not the order entries brought
+            # them: the files then do not depend on which entries were taken
+            # from the previous generation (reuse) and which analysed now.
+            terms = sorted(self._ids[kind], key=self._ids[kind].__getitem__)
+            order = sorted(range(len(terms)), key=terms.__getitem__)
+            sorted_id = np.empty(len(terms), dtype=np.int64)
+            sorted_id[order] = np.arange(len(terms))
+            tids = sorted_id[tids] if len(tids) else tids
+            terms = [terms[i] for i in order]
             key = tids * max(n, 1) + docs
             uniq, inverse = np.unique(key, return_inverse=True)  # sorted by term id, then entry
             tf = np.zeros((len(uniq), len(names)), dtype=np.float32)
             tf[inverse, cols] = tfs
             post_terms = uniq // max(n, 1)
-            n_terms = len(self._ids[kind])
+            n_terms = len(terms)
             indptr = np.zeros(n_terms + 1, dtype=np.int64)
             indptr[1:] = np.cumsum(np.bincount(post_terms, minlength=n_terms))
             lengths = np.asarray(self._lengths[kind], dtype=np.float32).reshape(n, len(names))
-            terms = [None] * n_terms
-            for t, i in self._ids[kind].items():
-                terms[i] = t
             arrays.write_kind(root, kind, terms, indptr, (uniq % max(n, 1)).astype(np.intp), tf, lengths)
         arrays.write_entries(root, self.entries)
         if word_vectors is not None:
