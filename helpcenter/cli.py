@@ -185,11 +185,15 @@ def serve(host: str, port: int, workers: int, threads: int, access_log: bool, de
 @click.option("--port", default=5001, show_default=True, type=int)
 def preview(content: str | None, host: str, port: int) -> None:
     """Serve the working copy with drafts and a 「プレビュー」 banner, rebuilding on every change."""
+    import signal
     import tempfile
 
     from .web import preview as preview_web
 
     cfg = _config(content)
+    # Stopped by SIGTERM (a service manager, `kill`), Python would exit without
+    # unwinding and leave the temporary instance (index, database) in /tmp.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with tempfile.TemporaryDirectory(prefix="helpcenter-preview-") as instance:
         app = preview_web.make_app(cfg["HELPCENTER_CONTENT_DIR"], instance)
         prev = preview_web.previewer_of(app)

@@ -4,6 +4,7 @@ shows drafts under a 「プレビュー」 banner, rebuilds when a file changes,
 failing build lists its problems (file, line, field) above the last good version."""
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -161,11 +162,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_helpcenter_preview_serves_the_working_copy(small_content):
+def test_helpcenter_preview_serves_the_working_copy_and_leaves_nothing_behind_when_stopped(small_content, tmp_path):
     write(small_content, 3, title="コマンドで見る下書き", extra="draft: true\n")
     port = free_port()
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "helpcenter.cli", "preview", "--content", str(small_content),
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env={**os.environ, "TMPDIR": str(tmp)})
     try:
         deadline, html = time.monotonic() + 60, None
         while time.monotonic() < deadline and html is None:
@@ -175,6 +179,9 @@ def test_helpcenter_preview_serves_the_working_copy(small_content):
                 time.sleep(0.2)
         assert html is not None, proc.stderr.read1().decode() if proc.poll() is not None else "no answer"
         assert "コマンドで見る下書き" in html and "preview-banner" in html
+        assert [p.name for p in tmp.iterdir()][0].startswith("helpcenter-preview-")
     finally:
         proc.terminate()
         proc.wait(10)
+    assert proc.returncode == 0
+    assert list(tmp.iterdir()) == []  # the temporary instance (index, database) is removed
