@@ -153,6 +153,19 @@ def fold_kana_word(form: str) -> str:
     return kata_to_hira(form) if is_kana_word(form) else form
 
 
+def synonym_groups(form: str) -> tuple[int, ...]:
+    """The synonym group ids SudachiDict gives a word (by its index form), or
+    () when the form is not one dictionary word."""
+    candidates = (form, hira_to_kata(form)) if is_kana_word(form) else (form,)
+    for text in candidates:
+        ms = sudachi().tokenize(text)
+        if len(ms) == 1 and not ms[0].is_oov():
+            groups = ms[0].synonym_group_ids()
+            if groups:
+                return tuple(groups)
+    return ()
+
+
 def written_form(word: "Word") -> str:
     """A word's normalised form as the text wrote it (パスワード, not the index
     term ぱすわーど): for showing words to people."""

@@ -34,7 +34,7 @@ from .vectors import WordVectors
 from .fields import build_schema
 
 # Bump when analysis or fields change, so that `serve` rebuilds stale indexes.
-SCHEMA_VERSION = "14"
+SCHEMA_VERSION = "15"
 CURRENT = "CURRENT"
 KEEP_OLD = 2  # generations kept after a switch, for readers that still hold them
 

@@ -91,6 +91,13 @@ class Ranking:
     expansion: float = 0.2
     expansion_cos: float = 0.5
     expansion_terms: int = 5
+    # A query word also matches the collection's words in its SudachiDict
+    # synonym groups (転居 = 引っ越し, 滞納 = 未納, 子ども = 児童), at this share of
+    # its weight, each entry counting the best of them (as for neighbours). A
+    # group with more than sudachi_group_max of the collection's words is too
+    # broad to count. Lexical too: the dictionary ships with Sudachi.
+    sudachi_synonym: float = 0.5
+    sudachi_group_max: int = 8
     # Results scoring below this share of the best one are not listed.
     min_relative: float = 0.2
 

@@ -23,7 +23,7 @@ import numpy as np
 from .. import coverage as C
 from .. import fields as F
 from .. import spelling
-from ..analysis import is_japanese
+from ..analysis import is_japanese, synonym_groups
 from ..analysis import words as analysed_words
 from ..query import Parsed, SynonymTable, parse, unit_terms
 from ..ranking import DEFAULT, Ranking
@@ -84,7 +84,7 @@ class Engine:
     tables are built once (cached_property; a rare double build is harmless)."""
 
     def __init__(self, path: Path, synonyms: list[list[str]], wizards: dict[str, Any], cache_size: int = 512):
-        root = Path(path) / arrays.DIR
+        root = self.root = Path(path) / arrays.DIR
         self.kinds = {kind: arrays.read_kind(root, kind) for kind in F.KIND_FIELDS}
         self.entries: list[dict] = arrays.read_entries(root)
         self.n_docs = len(self.entries)
@@ -101,6 +101,7 @@ class Engine:
         self.results = LRU(cache_size)
         self._parses = LRU(4096)
         self._near = LRU(8192)
+        self._same = LRU(8192)
         self._impacts: dict[tuple, dict[str, np.ndarray]] = {}
         self._last_impacts: tuple[Ranking, dict[str, np.ndarray]] | None = None
         self._masks: dict[str, np.ndarray] = {}
@@ -248,8 +249,30 @@ class Engine:
         near = None
         if ranking.expansion > 0 and self.term_rows is not None:
             near = lambda form: self.neighbours(form, ranking.expansion_cos, ranking.expansion_terms)  # noqa: E731
+        group = (lambda form: self.same_group(form, ranking.sudachi_group_max)) if ranking.sudachi_synonym > 0 else None
         return scoring.scores(parsed, self.n_docs, finders, ranking, self.latin.corrections, near,
-                              self.unit_terms, self.content_parts)
+                              group, self.unit_terms, self.content_parts)
+
+    @cached_property
+    def sudachi_groups(self) -> dict[int, list[str]]:
+        """SudachiDict synonym group id → the collection's words in it (from publish time)."""
+        terms = self.kinds[F.WORDS].terms
+        return {g: [terms[i] for i in ids] for g, ids in arrays.read_synonym_groups(self.root).items()}
+
+    def same_group(self, form: str, most: int) -> list[str]:
+        """The collection's words sharing a SudachiDict synonym group with `form`
+        (a group with more than `most` of them is too broad to count)."""
+        key = (form, most)
+        got = self._same.get(key)
+        if got is not None:
+            return got
+        out: list[str] = []
+        for g in synonym_groups(form):
+            members = self.sudachi_groups.get(g, ())
+            if len(members) <= most:
+                out.extend(t for t in members if t != form and t not in out)
+        self._same.put(key, out)
+        return out
 
     @cached_property
     def entry_matrix(self) -> np.ndarray:
@@ -348,6 +371,7 @@ class Engine:
         for kind in self.kinds.values():
             kind.ids, kind.dense_terms  # noqa: B018 (builds the term → id and term → dense row tables)
         self.synonyms, self.synonym_terms, self.vocabulary, self.latin, self.suggestions, self.wizard_terms  # noqa: B018
+        self.sudachi_groups  # noqa: B018
         if self.term_rows is not None:
             self.term_vectors  # noqa: B018
         if self.entry_vectors is not None:

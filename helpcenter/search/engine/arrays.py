@@ -18,6 +18,8 @@ Per kind of term (`fields.KIND_FIELDS`), bm25s-style plain arrays:
                                 vector, when word vectors were installed (search.vectors)
     engine/words.vector_rows.npy    each word term's row in the vectors (-1: none), for
                                 soft query expansion
+    engine/words.synonym_groups.json    SudachiDict synonym group id → the ids of the
+                                word terms in it (analysis.synonym_groups), for expansion
 
 Arrays are opened with `np.load(mmap_mode="r")`: every worker of a machine
 shares the same pages. Entry ids are the engine's own (0…N-1 in number
@@ -40,6 +42,7 @@ DIR = "engine"
 VECTORS_DIR = "vectors"              # a copy of the word vectors used (search.vectors), when any
 ENTRY_VECTORS = "entries.vectors.npy"  # entries × dims, unit length (float16)
 TERM_ROWS = "words.vector_rows.npy"    # per words-kind term: its row in the vectors' table, or -1
+SYNONYM_GROUPS = "words.synonym_groups.json"  # SudachiDict synonym group → words-kind term ids
 ARRAYS = ("indptr", "docs", "tf", "lengths", "impacts")
 # A term in at least 1/DENSE_SHARE of the entries also gets a dense row of
 # impacts: adding a whole row is a vector add, about 8× cheaper per entry than
@@ -132,6 +135,18 @@ def read_kind(root: Path, kind: str) -> KindIndex:
     dense = [np.load(root / f"{kind}.{name}.npy", mmap_mode="r").view(np.ndarray)
              if (root / f"{kind}.{name}.npy").is_file() else None for name in ("dense", "dense_ids")]
     return KindIndex(kind, F.KIND_FIELDS[kind], terms, *arrays, *dense)
+
+
+def write_synonym_groups(root: Path, groups: dict[int, list[int]]) -> None:
+    (root / SYNONYM_GROUPS).write_text(json.dumps({str(g): ids for g, ids in sorted(groups.items())}), encoding="utf-8")
+
+
+def read_synonym_groups(root: Path) -> dict[int, list[int]]:
+    """{} for a generation written before them (schema 14)."""
+    path = root / SYNONYM_GROUPS
+    if not path.is_file():
+        return {}
+    return {int(g): ids for g, ids in json.loads(path.read_text(encoding="utf-8")).items()}
 
 
 def write_entries(root: Path, entries: list[dict]) -> None:

@@ -22,7 +22,7 @@ import numpy as np
 from ...content.model import Content
 from .. import documents
 from .. import fields as F
-from ..analysis import answer_terms, bigrams, morph_terms, reading_bigrams
+from ..analysis import answer_terms, bigrams, morph_terms, reading_bigrams, synonym_groups
 from . import arrays, bm25
 from .reuse import Previous
 
@@ -190,6 +190,8 @@ class ArrayBuilder:
             indptr[1:] = np.cumsum(np.bincount(post_terms, minlength=n_terms))
             lengths = np.asarray(self._lengths[kind], dtype=np.float32).reshape(n, len(names))
             arrays.write_kind(root, kind, terms, indptr, (uniq % max(n, 1)).astype(np.intp), tf, lengths)
+            if kind == F.WORDS:
+                arrays.write_synonym_groups(root, group_members(terms))
         arrays.write_entries(root, self.entries)
         if word_vectors is not None:
             word_vectors.save(root / arrays.VECTORS_DIR)
@@ -197,6 +199,15 @@ class ArrayBuilder:
             rows = term_rows(words, word_vectors)
             np.save(root / arrays.TERM_ROWS, rows)
             np.save(root / arrays.ENTRY_VECTORS, entry_vectors(words, word_vectors, rows))
+
+
+def group_members(terms: list[str]) -> dict[int, list[int]]:
+    """SudachiDict synonym group id → the ids of `terms` in it."""
+    groups: dict[int, list[int]] = {}
+    for i, term in enumerate(terms):
+        for g in synonym_groups(term):
+            groups.setdefault(g, []).append(i)
+    return groups
 
 
 # An entry's vector: its words' vectors weighted by idf and by where they are.

@@ -12,6 +12,9 @@
   (soft query expansion: 引っ越す finds 転居), each entry counting the best of
   them; a neighbour counts expansion × cosine (at most 0.2 by default) of
   what the member's own word would count in the same place.
+* A word also matches the collection's words in its SudachiDict synonym
+  groups (転居 finds 引っ越し; with or without word vectors), each at
+  `ranking.sudachi_synonym` of the word's weight, the best per entry counting.
 
 `Postings` is what the engine supplies, a term's entry ids and impacts: as
 one `Finder` per kind (a dict), or one function of (kind, term).
@@ -61,6 +64,7 @@ def content_parts(text: str) -> list[str]:
 def scores(parsed: Parsed, n_docs: int, postings: Postings | dict[str, Finder], ranking: Ranking,
            corrections: Callable[[str], list[str]] | None = None,
            neighbours: Callable[[str], list[tuple[str, float]]] | None = None,
+           same_group: Callable[[str], list[str]] | None = None,
            terms: Callable[[str], tuple] = unit_terms,
            parts: Callable[[str], Sequence[str]] = content_parts) -> np.ndarray:
     """Every entry's score for `parsed`. `terms(text)` starts with the text's
@@ -104,12 +108,15 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings | dict[str, Finder], 
 
     def expanded(into: np.ndarray | None, form: str, weight: float,
                  near: list[tuple[str, float]]) -> np.ndarray | None:
-        """A word and its nearest collection words: per entry the best of them
-        (the word itself at `weight`, a neighbour at weight × expansion × cosine)."""
-        if not near:
+        """A word, its nearest collection words and its SudachiDict synonyms:
+        per entry the best of them (the word itself at `weight`, a neighbour at
+        weight × expansion × cosine, a synonym at weight × sudachi_synonym)."""
+        group = same_group(form) if same_group is not None and ranking.sudachi_synonym > 0 else ()
+        if not near and not group:
             return add_terms(into, F.WORDS, (form,), weight)
         best = None
-        for term, w in [(form, weight)] + [(t, weight * ranking.expansion * c) for t, c in near]:
+        for term, w in ([(form, weight)] + [(t, weight * ranking.expansion * c) for t, c in near]
+                        + [(t, weight * ranking.sudachi_synonym) for t in group]):
             got = find_word(term)
             if got is None:
                 continue
@@ -143,10 +150,10 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings | dict[str, Finder], 
                 return mean_where_all(vecs)
         got = terms(text)
         forms, grams = got[0], got[1]
-        if neighbours is not None and ranking.expansion > 0:
+        if (neighbours is not None and ranking.expansion > 0) or (same_group is not None and ranking.sudachi_synonym > 0):
             v = None
             for form in forms:
-                v = expanded(v, form, weight, neighbours(form))
+                v = expanded(v, form, weight, neighbours(form) if neighbours is not None and ranking.expansion > 0 else [])
         else:
             v = add_terms(None, F.WORDS, forms, weight)
         if factor > MIN_FACTOR:

@@ -1,0 +1,82 @@
+"""SudachiDict's synonym groups: a query word also matches the collection's
+words in its groups (転居 = 引っ越し), with or without word vectors."""
+from __future__ import annotations
+
+from support import faq_text
+
+from helpcenter.content.loader import load_content
+from helpcenter.search import analysis, indexer, service
+from helpcenter.search.engine import arrays
+from helpcenter.search.ranking import DEFAULT
+from helpcenter.search.store import Generation
+
+
+def test_words_of_one_meaning_share_a_sudachi_synonym_group_whatever_their_script():
+    moving = set(analysis.synonym_groups("転居"))
+    assert moving and moving & set(analysis.synonym_groups("引っ越し"))
+    # A kana word is indexed in hiragana (fold_kana_word); its group is the katakana word's.
+    assert set(analysis.synonym_groups("すまほ")) & set(analysis.synonym_groups("スマートフォン"))
+    assert not moving & set(analysis.synonym_groups("パスワード"))
+    assert analysis.synonym_groups("ぬらりひょんぺけぽん") == ()  # not one dictionary word
+
+
+def _generation(tmp_path, small_content, entries: dict[int, tuple[str, str]]) -> Generation:
+    for number, (title, body) in entries.items():
+        (small_content / "faq" / f"{number}.md").write_text(faq_text(number, title, body=body), encoding="utf-8")
+    content, problems = load_content(small_content)
+    assert content is not None, problems
+    target = tmp_path / "gen"
+    target.mkdir()
+    indexer.build_generation(content, target, use_vectors=False)
+    return Generation(target)
+
+
+def _numbers(gen: Generation, query: str, **ranking) -> list[int]:
+    return [h.doc.number for h in service.search(gen, query, ranking=DEFAULT.with_(**ranking)).hits]
+
+
+def test_a_query_finds_an_entry_that_says_it_with_a_synonym(tmp_path, small_content):
+    gen = _generation(tmp_path, small_content, {
+        30: ("転居したときの届け出", "市役所の窓口で届け出てください。"),
+        32: ("税金の払い方", "納付書で払えます。"),
+    })
+    try:
+        groups = arrays.read_synonym_groups(gen.path / arrays.DIR)
+        terms = gen.engine.kinds["words"].terms
+        assert any("転居" in {terms[i] for i in ids} for ids in groups.values())
+        assert "引っ越し" not in terms
+        assert _numbers(gen, "引っ越し") == [30]
+        assert _numbers(gen, "引っ越し", sudachi_synonym=0.0) == []
+    finally:
+        gen.close()
+
+
+def test_the_members_own_word_counts_more_than_its_synonym(tmp_path, small_content):
+    gen = _generation(tmp_path, small_content, {
+        30: ("転居したときの届け出", "市役所の窓口で届け出てください。"),
+        31: ("引っ越しの届け出", "市役所の窓口で届け出てください。"),
+    })
+    try:
+        ranked = gen.engine.rank(gen.engine.parse("引っ越し"), ranking=DEFAULT.with_(min_relative=0.0))
+        assert [n for n, _ in ranked][:2] == [31, 30]
+        # Without the bigram and reading streams (where only 31 has 引っ越し's
+        # letters), 30 counts half of what 31's word counts: sudachi_synonym.
+        words_only = DEFAULT.with_(min_relative=0.0, streams={"title_ngrams": {"weight": 0}, "reading": {"weight": 0}})
+        scores = dict(gen.engine.rank(gen.engine.parse("引っ越し"), ranking=words_only))
+        assert abs(scores[30] / scores[31] - DEFAULT.sudachi_synonym) < 0.02
+    finally:
+        gen.close()
+
+
+def test_a_group_broader_than_the_limit_is_not_used(tmp_path, small_content):
+    gen = _generation(tmp_path, small_content, {
+        30: ("転居したときの届け出", "窓口で届け出てください。"),
+        31: ("引っ越しの手続きを知りたい", "窓口で手続きしてください。"),
+    })
+    try:
+        relative = DEFAULT.with_(min_relative=0.0)
+        assert 30 in dict(gen.engine.rank(gen.engine.parse("引っ越し"), ranking=relative.with_(sudachi_group_max=2)))
+        # 転居 and 引っ越し: two of the collection's words are in the group
+        assert 30 not in dict(gen.engine.rank(gen.engine.parse("引っ越し"), ranking=relative.with_(sudachi_group_max=1)))
+    finally:
+        gen.close()
