@@ -86,15 +86,19 @@ def build_generation(content: Content, target: Path, procs: int | None = None, u
     writer = ix.writer(limitmb=256)
     arrays = build.ArrayBuilder()
     report = build.Analysed()
+    reuse = build.Previous.open(previous)
     try:
         salt = build.build_salt(SCHEMA_VERSION, content)
-        for doc, terms, digest in build.analysed(content, procs, build.Previous.open(previous), salt, report):
+        for doc, terms, digest in build.analysed(content, procs, reuse, salt, report):
             writer.add_document(**doc)
             arrays.add(doc, terms, digest)
     except BaseException:
         writer.cancel()
         ix.close()
         raise
+    finally:
+        if reuse is not None:
+            reuse.close()
     writer.commit()
     ix.close()
     arrays.write(target, WordVectors.load(vectors.default_dir()) if use_vectors else None)

@@ -107,25 +107,21 @@ def analysed(content: Content, procs: int | None = None, previous: Previous | No
     report = report if report is not None else Analysed()
     numbers = sorted(content.faqs)
     digests = {n: entry_digest(content.faqs[n], content, salt) for n in numbers}
-    taken = {}
-    if previous is not None:
-        for n in numbers:
-            got = previous.take(digests[n])
-            if got is not None:
-                taken[n] = got
-    fresh = [n for n in numbers if n not in taken]
-    report.analysed, report.reused = len(fresh), len(taken)
+    reused = {n for n in numbers if previous is not None and previous.has(digests[n])}
+    fresh = [n for n in numbers if n not in reused]
+    report.analysed, report.reused = len(fresh), len(reused)
     if procs is None:
         procs = min(os.cpu_count() or 1, 4) if len(fresh) >= POOL_MIN_ENTRIES else 1
     if procs <= 1:
         for n in numbers:
-            yield (*(taken.get(n) or analyse(content.faqs[n], content)), digests[n])
+            got = previous.take(digests[n]) if n in reused else analyse(content.faqs[n], content)
+            yield (*got, digests[n])
         return
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(procs, initializer=_init, initargs=(content,)) as pool:
         results = pool.imap(_analyse_number, fresh, chunksize=32)
         for n in numbers:
-            yield (*(taken.get(n) or next(results)), digests[n])
+            yield (*(previous.take(digests[n]) if n in reused else next(results)), digests[n])
 
 
 def _numbering() -> dict[str, int]:

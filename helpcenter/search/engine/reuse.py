@@ -9,6 +9,9 @@ postings in the engine arrays) instead of analysing it again. Term ids are
 given in sorted order at write time, so the files are the same as a build
 from scratch (tests/test_index_reuse.py compares them byte for byte).
 
+An entry is read back when the build reaches it, never all at once: a build
+holds one entry's terms at a time, whether analysed or taken.
+
 A previous generation is not used when its manifest does not verify (a
 damaged generation is rebuilt from content, never copied) or when anything
 about it cannot be read: the build then analyses every entry.
@@ -30,20 +33,27 @@ log = logging.getLogger(__name__)
 
 
 class Previous:
-    """The analysis of a previous generation's entries, by digest."""
+    """The analysis of a previous generation's entries, by digest. Close it
+    (or use it as a context manager) when the build is done."""
 
     def __init__(self, gen_dir: Path):
         root = gen_dir / arrays.DIR
-        entries = arrays.read_entries(root)
-        self._by_digest = {e["digest"]: i for i, e in enumerate(entries) if e.get("digest")}
-        self._entries = entries
-        self._kinds = {kind: _ByEntry(arrays.read_kind(root, kind), len(entries)) for kind in F.KIND_FIELDS}
-        ix = windex.open_dir(str(gen_dir))
+        self._entries = arrays.read_entries(root)
+        by_digest = {e["digest"]: i for i, e in enumerate(self._entries) if e.get("digest")}
+        self._kinds = {kind: _ByEntry(arrays.read_kind(root, kind), len(self._entries))
+                       for kind in F.KIND_FIELDS} if by_digest else {}
+        self._ix = windex.open_dir(str(gen_dir))
         try:
-            with ix.searcher() as s:
-                self._stored = {int(d[F.NUMBER]): d for d in s.all_stored_fields()}
-        finally:
-            ix.close()
+            self._searcher = self._ix.searcher()
+            reader = self._searcher.reader()
+            column = reader.column_reader(F.NUMBER_SORT)
+            docnums = {int(column[d]): d for d in reader.all_doc_ids()}
+        except BaseException:
+            self._ix.close()
+            raise
+        # Only entries whose stored document is there too.
+        self._found = {digest: (i, docnums[self._entries[i]["number"]]) for digest, i in by_digest.items()
+                       if self._entries[i]["number"] in docnums}
 
     @classmethod
     def open(cls, gen_dir: Path | None) -> "Previous | None":
@@ -60,15 +70,24 @@ class Previous:
             log.warning("not reusing %s: %r", gen_dir.name, exc)
             return None
 
-    def take(self, digest: str) -> tuple[dict, dict[str, Counter]] | None:
-        """(Whoosh document, search terms) as `build.analyse` made them, or None."""
-        entry = self._by_digest.get(digest)
-        if entry is None:
-            return None
+    def close(self) -> None:
+        self._searcher.close()
+        self._ix.close()
+
+    def __enter__(self) -> "Previous":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def has(self, digest: str) -> bool:
+        return digest in self._found
+
+    def take(self, digest: str) -> tuple[dict, dict[str, Counter]]:
+        """(Whoosh document, search terms) as `build.analyse` made them, for a digest it `has`."""
+        entry, docnum = self._found[digest]
         e = self._entries[entry]
-        stored = self._stored.get(e["number"])
-        if stored is None:
-            return None
+        stored = self._searcher.stored_fields(docnum)
         doc = {name: stored.get(name) for name in _STORED}
         doc[F.NUMBER_SORT] = e["number"]
         doc[F.CATEGORIES] = ",".join(e["categories"])
@@ -85,21 +104,19 @@ _STORED = (F.NUMBER, F.TITLE, F.ALIASES, F.CATEGORY_LIST, F.UPDATED, F.PUBLISHED
 
 
 class _ByEntry:
-    """One kind's postings regrouped by entry."""
+    """One kind's postings regrouped by entry (an index of positions: the
+    term frequencies stay in the mapped file)."""
 
     def __init__(self, index: "arrays.KindIndex", n_entries: int):
         self.index = index
-        docs = np.asarray(index.docs)
-        self.order = np.argsort(docs, kind="stable")
-        self.starts = np.searchsorted(docs[self.order], np.arange(n_entries + 1))
-        self.term_of = np.repeat(np.arange(len(index.terms)), np.diff(index.indptr))
+        self.order = np.argsort(index.docs, kind="stable")
+        self.starts = np.searchsorted(np.asarray(index.docs)[self.order], np.arange(n_entries + 1))
         self.terms = np.array(index.terms, dtype=object)
-        self.tf = np.asarray(index.tf).astype(np.int64)
 
     def counts(self, entry: int) -> dict[str, Counter]:
-        postings = self.order[self.starts[entry]:self.starts[entry + 1]]
-        terms = self.terms[self.term_of[postings]]
-        tf = self.tf[postings]
+        postings = np.sort(self.order[self.starts[entry]:self.starts[entry + 1]])
+        terms = self.terms[np.searchsorted(self.index.indptr, postings, side="right") - 1]
+        tf = np.asarray(self.index.tf[postings], dtype=np.int64)
         out = {}
         for j, name in enumerate(self.index.fields):
             column = tf[:, j]
