@@ -2,6 +2,7 @@
 words in its groups (転居 = 引っ越し), with or without word vectors."""
 from __future__ import annotations
 
+import pytest
 from support import faq_text
 
 from helpcenter.content.loader import load_content
@@ -51,32 +52,30 @@ def test_a_query_finds_an_entry_that_says_it_with_a_synonym(tmp_path, small_cont
         gen.close()
 
 
-def test_the_members_own_word_counts_more_than_its_synonym(tmp_path, small_content):
+@pytest.fixture
+def moving(tmp_path, small_content):
+    """Two entries on moving house: one says 転居, one 引っ越し (one SudachiDict group)."""
     gen = _generation(tmp_path, small_content, {
         30: ("転居したときの届け出", "市役所の窓口で届け出てください。"),
         31: ("引っ越しの届け出", "市役所の窓口で届け出てください。"),
     })
-    try:
-        ranked = gen.engine.rank(gen.engine.parse("引っ越し"), ranking=DEFAULT.with_(min_relative=0.0))
-        assert [n for n, _ in ranked][:2] == [31, 30]
-        # Without the bigram and reading streams (where only 31 has 引っ越し's
-        # letters), 30 counts half of what 31's word counts: sudachi_synonym.
-        words_only = DEFAULT.with_(min_relative=0.0, streams={"title_ngrams": {"weight": 0}, "reading": {"weight": 0}})
-        scores = dict(gen.engine.rank(gen.engine.parse("引っ越し"), ranking=words_only))
-        assert abs(scores[30] / scores[31] - DEFAULT.sudachi_synonym) < 0.02
-    finally:
-        gen.close()
+    yield gen
+    gen.close()
 
 
-def test_a_group_broader_than_the_limit_is_not_used(tmp_path, small_content):
-    gen = _generation(tmp_path, small_content, {
-        30: ("転居したときの届け出", "窓口で届け出てください。"),
-        31: ("引っ越しの手続きを知りたい", "窓口で手続きしてください。"),
-    })
-    try:
-        relative = DEFAULT.with_(min_relative=0.0)
-        assert 30 in dict(gen.engine.rank(gen.engine.parse("引っ越し"), ranking=relative.with_(sudachi_group_max=2)))
-        # 転居 and 引っ越し: two of the collection's words are in the group
-        assert 30 not in dict(gen.engine.rank(gen.engine.parse("引っ越し"), ranking=relative.with_(sudachi_group_max=1)))
-    finally:
-        gen.close()
+def _ranked(gen: Generation, query: str, **ranking) -> dict[int, float]:
+    return dict(gen.engine.rank(gen.engine.parse(query), ranking=DEFAULT.with_(min_relative=0.0, **ranking)))
+
+
+def test_the_members_own_word_counts_more_than_its_synonym(moving):
+    assert list(_ranked(moving, "引っ越し"))[:2] == [31, 30]
+    # Without the bigram and reading streams (where only 31 has 引っ越し's
+    # letters), 30 counts half of what 31's word counts: sudachi_synonym.
+    scores = _ranked(moving, "引っ越し", streams={"title_ngrams": {"weight": 0}, "reading": {"weight": 0}})
+    assert abs(scores[30] / scores[31] - DEFAULT.sudachi_synonym) < 0.02
+
+
+def test_a_group_broader_than_the_limit_is_not_used(moving):
+    assert 30 in _ranked(moving, "引っ越し", sudachi_group_max=2)
+    # 転居 and 引っ越し: two of the collection's words are in the group
+    assert 30 not in _ranked(moving, "引っ越し", sudachi_group_max=1)
