@@ -87,6 +87,8 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings | dict[str, Finder], 
     add, add_at, max_at, maximum_ = np.add, np.add.at, np.maximum.at, np.maximum
     finders = postings if isinstance(postings, dict) else {k: partial(postings, k) for k in F.KIND_FIELDS}
     find_word = finders[F.WORDS]
+    expand = neighbours is not None and ranking.expansion > 0
+    regroup = same_group is not None and ranking.sudachi_synonym > 0
 
     def add_terms(into: np.ndarray | None, kind: str, terms, weight: float) -> np.ndarray | None:
         find = finders[kind]
@@ -111,7 +113,7 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings | dict[str, Finder], 
         """A word, its nearest collection words and its SudachiDict synonyms:
         per entry the best of them (the word itself at `weight`, a neighbour at
         weight × expansion × cosine, a synonym at weight × sudachi_synonym)."""
-        group = same_group(form) if same_group is not None and ranking.sudachi_synonym > 0 else ()
+        group = same_group(form) if regroup else ()
         if not near and not group:
             return add_terms(into, F.WORDS, (form,), weight)
         best = None
@@ -150,10 +152,10 @@ def scores(parsed: Parsed, n_docs: int, postings: Postings | dict[str, Finder], 
                 return mean_where_all(vecs)
         got = terms(text)
         forms, grams = got[0], got[1]
-        if (neighbours is not None and ranking.expansion > 0) or (same_group is not None and ranking.sudachi_synonym > 0):
+        if expand or regroup:
             v = None
             for form in forms:
-                v = expanded(v, form, weight, neighbours(form) if neighbours is not None and ranking.expansion > 0 else [])
+                v = expanded(v, form, weight, neighbours(form) if expand else [])
         else:
             v = add_terms(None, F.WORDS, forms, weight)
         if factor > MIN_FACTOR:
