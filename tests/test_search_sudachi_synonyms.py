@@ -19,6 +19,7 @@ def test_words_of_one_meaning_share_a_sudachi_synonym_group_whatever_their_scrip
     assert set(analysis.synonym_groups("すまほ")) & set(analysis.synonym_groups("スマートフォン"))
     assert not moving & set(analysis.synonym_groups("パスワード"))
     assert analysis.synonym_groups("ぬらりひょんぺけぽん") == ()  # not one dictionary word
+    assert analysis.synonym_groups("a" * 60_000) == ()  # a term too long for Sudachi (a long Latin run) is no word
 
 
 def _generation(tmp_path, small_content, entries: dict[int, tuple[str, str]]) -> Generation:

@@ -153,9 +153,14 @@ def fold_kana_word(form: str) -> str:
     return kata_to_hira(form) if is_kana_word(form) else form
 
 
+MAX_DICTIONARY_WORD = 64
+
+
 def synonym_groups(form: str) -> tuple[int, ...]:
     """The synonym group ids SudachiDict gives a word (by its index form), or
     () when the form is not one dictionary word."""
+    if len(form) > MAX_DICTIONARY_WORD:
+        return ()  # no dictionary word is that long (and Sudachi refuses inputs over 49,149 bytes)
     candidates = (form, hira_to_kata(form)) if is_kana_word(form) else (form,)
     for text in candidates:
         ms = sudachi().tokenize(text)
