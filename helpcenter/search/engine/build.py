@@ -11,15 +11,20 @@ import hashlib
 import json
 import multiprocessing
 import os
+import sys
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, fields
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Iterator
 
 import numpy as np
 
+from ... import render
 from ...content.model import Content
+from .. import analysis
 from .. import documents
 from .. import fields as F
 from ..analysis import answer_terms, bigrams, morph_terms, reading_bigrams, synonym_groups
@@ -57,10 +62,26 @@ def analyse(faq, content: Content) -> tuple[dict, dict[str, Counter]]:
 _LIBRARIES = ("SudachiPy", "sudachidict-core", "Markdown", "nh3")
 
 
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """SHA-256 of the source of the code an entry's analysis runs: rendering
+    (Markdown → HTML, plain text, excerpt), the Whoosh document, the terms of
+    each field and the Unicode tables normalize() uses. A change to any of
+    them re-analyses every entry even when SCHEMA_VERSION was not bumped
+    (3ee3605 changed html_to_text without a bump: with reuse, unchanged
+    entries would have kept the old plain text and excerpts for good)."""
+    h = hashlib.sha256()
+    for module in (render, documents, analysis, F, sys.modules[__name__]):
+        h.update(Path(module.__file__).read_bytes())
+    h.update(f"python {sys.version_info[:2]} unicode {unicodedata.unidata_version}".encode())
+    return h.hexdigest()
+
+
 def build_salt(schema_version: str, content: Content) -> str:
     """Everything shared by all entries' analysis: the schema (bumped when
-    analysis changes), the libraries' versions and the flows (links in answers)."""
-    versions = []
+    analysis changes), the analysis code itself (code_digest), the libraries'
+    versions and the flows (links in answers)."""
+    versions = [code_digest()]
     for name in _LIBRARIES:
         try:
             versions.append(f"{name} {metadata.version(name)}")

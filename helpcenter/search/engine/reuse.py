@@ -99,8 +99,8 @@ class Previous:
 
 # The stored fields of build.analyse's document (NUMBER_SORT and CATEGORIES,
 # indexed only, come from entries.json).
-_STORED = (F.NUMBER, F.TITLE, F.ALIASES, F.CATEGORY_LIST, F.UPDATED, F.PUBLISHED, F.EXPIRES,
-           F.EXCERPT, F.PLAIN, F.HTML, F.RELATED)
+# Taken from the schema, so that a field added to both is never left out here.
+_STORED = tuple(name for name, field in F.build_schema().items() if field.stored)
 
 
 class _ByEntry:
