@@ -146,7 +146,7 @@ def index(content: str | None, procs: int | None) -> None:
     except PermissionError as exc:
         _cannot_write(cfg, exc)
     click.echo(f"Published {result.faqs} FAQ entries to {result.path} "
-               f"({result.analysed} analysed, {result.faqs - result.analysed} unchanged since the last publish)")
+               f"({result.analysed} analysed, {result.faqs - result.analysed} taken unchanged from the live index)")
 
 
 @main.command()
@@ -194,7 +194,7 @@ def preview(content: str | None, host: str, port: int) -> None:
     # Stopped by SIGTERM (a service manager, `kill`), Python would exit without
     # unwinding and leave the temporary instance (index, database) in /tmp.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    with tempfile.TemporaryDirectory(prefix="helpcenter-preview-") as instance:
+    with tempfile.TemporaryDirectory(prefix="helpcenter-preview-", ignore_cleanup_errors=True) as instance:
         app = preview_web.make_app(cfg["HELPCENTER_CONTENT_DIR"], instance)
         prev = preview_web.previewer_of(app)
         for p in prev.state.problems:

@@ -185,3 +185,31 @@ def test_helpcenter_preview_serves_the_working_copy_and_leaves_nothing_behind_wh
         proc.wait(10)
     assert proc.returncode == 0
     assert list(tmp.iterdir()) == []  # the temporary instance (index, database) is removed
+
+
+def test_stopping_the_preview_waits_for_the_build_under_way_and_starts_no_other(tmp_path, small_content, monkeypatch):
+    import threading
+
+    from helpcenter.editorial import preview as editorial_preview
+
+    started, builds = threading.Event(), []
+    real = editorial_preview.indexer.publish
+
+    def slow_publish(content, instance_dir):
+        builds.append("start")
+        started.set()
+        time.sleep(0.5)
+        result = real(content, instance_dir)
+        builds.append("end")
+        return result
+
+    monkeypatch.setattr(editorial_preview.indexer, "publish", slow_publish)
+    prev = editorial_preview.Previewer(small_content, tmp_path / "preview", debounce=0.02, poll=0.02)
+    prev.start()
+    write(small_content, 3, title="保存した質問")
+    assert started.wait(10)
+    prev.stop()
+    assert builds == ["start", "end"]  # the build under way was finished before stop() returned
+    write(small_content, 4, title="止めた後の保存")
+    time.sleep(0.3)
+    assert builds == ["start", "end"]  # and no build started after it

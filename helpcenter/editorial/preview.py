@@ -63,7 +63,7 @@ class Previewer:
         self.state = State()
         self._seen: Signature | None = None
         self._stop = threading.Event()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # the watcher holds it around build(), which takes it too
 
     def build(self) -> State:
         """Load (with drafts) and publish; on problems keep the last good generation."""
@@ -93,7 +93,10 @@ class Previewer:
         while not self._stop.wait(self.poll):
             try:
                 if self.changed():
-                    self.build()
+                    with self._lock:  # stop() waits on this lock, so no build starts after it returned
+                        if self._stop.is_set():
+                            return
+                        self.build()
             except Exception as exc:  # noqa: BLE001 - the watcher must outlive any bad build
                 self.state = State(self.state.builds, [Problem(str(self.content_dir), "", f"build failed: {exc}")],
                                    self.state.built_at, datetime.now(timezone.utc), self.state.faqs,
@@ -106,4 +109,8 @@ class Previewer:
         return thread
 
     def stop(self) -> None:
+        """Stop watching, after the build under way (if any) has finished:
+        the caller may then remove the instance folder."""
         self._stop.set()
+        with self._lock:
+            pass
