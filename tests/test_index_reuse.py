@@ -14,7 +14,7 @@ from helpcenter import manifest
 from helpcenter.content.loader import load_content
 from helpcenter.publishing import publish
 from helpcenter.search import analysis, fields as F, indexer
-from helpcenter.search.engine import arrays, build
+from helpcenter.search.engine import arrays, build, reuse
 from helpcenter.search.store import IndexStore
 
 
@@ -154,8 +154,66 @@ def test_the_index_command_says_how_many_entries_it_analysed(tmp_path, runner, m
     monkeypatch.setenv("HELPCENTER_INSTANCE_DIR", str(tmp_path / "inst"))
     total = len(load_content(content)[0].faqs)
     first = runner.invoke(main, ["index", "--content", str(content)])
-    assert first.exit_code == 0 and f"({total} analysed, 0 unchanged" in first.output, first.output
+    assert first.exit_code == 0 and f"({total} analysed, 0 taken unchanged" in first.output, first.output
     page = content / "faq" / "3816.md"
     page.write_text(page.read_text(encoding="utf-8") + "\n追記です。\n", encoding="utf-8")
     second = runner.invoke(main, ["index", "--content", str(content)])
-    assert second.exit_code == 0 and f"(1 analysed, {total - 1} unchanged" in second.output, second.output
+    assert second.exit_code == 0 and f"(1 analysed, {total - 1} taken unchanged" in second.output, second.output
+
+
+def test_an_entry_that_cannot_be_read_back_is_analysed_instead(tmp_path, monkeypatch):
+    content, _ = load_content(CONTENT)
+    first = tmp_path / "first"
+    _build(content, first)
+    real = reuse.Previous.take
+    failing = build.entry_digest(content.faqs[3822], content, build.build_salt(indexer.SCHEMA_VERSION, content))
+
+    def take(self, digest):
+        if digest == failing:
+            raise OSError("a segment went missing")
+        return real(self, digest)
+
+    monkeypatch.setattr(reuse.Previous, "take", take)
+    report = _build(content, tmp_path / "again", previous=first)
+    assert report == build.Analysed(analysed=1, reused=len(content.faqs) - 1)
+    _same_generation(first, tmp_path / "again")
+
+
+def test_a_previous_generation_with_nothing_to_take_is_neither_verified_nor_read(tmp_path, monkeypatch):
+    content, _ = load_content(CONTENT)
+    first = tmp_path / "first"
+    _build(content, first)
+    verified = []
+    monkeypatch.setattr(reuse.manifest, "verify", lambda d: verified.append(d) or [])
+    monkeypatch.setattr(build, "build_salt", lambda *a: "another schema or code")  # every digest differs
+    assert _build(content, tmp_path / "again", previous=first) == build.Analysed(analysed=len(content.faqs))
+    assert verified == []
+    monkeypatch.undo()
+    monkeypatch.setattr(reuse.manifest, "verify", lambda d: verified.append(d) or [])
+    assert _build(content, tmp_path / "third", previous=first).reused == len(content.faqs)
+    assert verified == [first]
+
+
+def test_a_publish_whose_changed_entry_fails_to_analyse_in_the_pool_leaves_the_live_index(tmp_path, monkeypatch):
+    content, _ = load_content(CONTENT)
+    live, _ = indexer.publish(content, tmp_path)
+    edited = _edited(content)
+    real = build.analyse
+
+    def analyse(faq, c):
+        if faq.number == 99999:  # the added entry: analysed in a pool worker (a fork inherits the patch)
+            raise OSError("disk full")
+        return real(faq, c)
+
+    monkeypatch.setattr(build, "analyse", analyse)
+    with pytest.raises(OSError):
+        indexer.publish(edited, tmp_path, procs=2)
+    assert indexer.current_generation(tmp_path) == live
+    assert not list((tmp_path / "index").glob(".building-*"))
+
+
+def test_a_new_analysis_code_or_library_makes_the_published_index_stale(tmp_path, monkeypatch):
+    before = indexer.content_fingerprint(CONTENT)
+    assert indexer.content_fingerprint(CONTENT) == before
+    monkeypatch.setattr(build, "analysis_versions", lambda: ["another code digest", "SudachiPy 9.9"])
+    assert indexer.content_fingerprint(CONTENT) != before

@@ -15,6 +15,7 @@ generation number restarts at 1 in a new directory, so `refresh()` cannot).
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -44,10 +45,13 @@ def index_root(instance_dir: str | Path) -> Path:
 
 
 def content_fingerprint(content_dir: str | Path) -> str:
-    """Hash of every content file, the schema version and whether word vectors
-    are installed (installing them makes the index stale)."""
+    """Hash of every content file, the schema version, the analysis code and
+    its libraries (build.analysis_versions: a deploy that changes them makes
+    the index stale) and whether word vectors are installed (installing them
+    does too)."""
     root = Path(content_dir)
     h = hashlib.sha256(SCHEMA_VERSION.encode())
+    h.update("\0".join(build.analysis_versions()).encode() + b"\0")
     if WordVectors.load(vectors.default_dir()) is not None:
         h.update(b"vectors\0")
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
@@ -86,19 +90,16 @@ def build_generation(content: Content, target: Path, procs: int | None = None, u
     writer = ix.writer(limitmb=256)
     arrays = build.ArrayBuilder()
     report = build.Analysed()
-    reuse = build.Previous.open(previous)
+    entries = build.analysed(content, procs, previous, build.build_salt(SCHEMA_VERSION, content), report)
     try:
-        salt = build.build_salt(SCHEMA_VERSION, content)
-        for doc, terms, digest in build.analysed(content, procs, reuse, salt, report):
-            writer.add_document(**doc)
-            arrays.add(doc, terms, digest)
+        with contextlib.closing(entries):  # closes the previous generation's files on failure too
+            for doc, terms, digest in entries:
+                writer.add_document(**doc)
+                arrays.add(doc, terms, digest)
     except BaseException:
         writer.cancel()
         ix.close()
         raise
-    finally:
-        if reuse is not None:
-            reuse.close()
     writer.commit()
     ix.close()
     arrays.write(target, WordVectors.load(vectors.default_dir()) if use_vectors else None)

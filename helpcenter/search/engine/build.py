@@ -7,8 +7,10 @@ whose inputs are unchanged since the previous generation is taken from it
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import logging
 import multiprocessing
 import os
 import sys
@@ -30,6 +32,8 @@ from .. import fields as F
 from ..analysis import answer_terms, bigrams, morph_terms, reading_bigrams, synonym_groups
 from . import arrays, bm25
 from .reuse import Previous
+
+log = logging.getLogger(__name__)
 
 # Below this many entries a pool costs more than it saves.
 POOL_MIN_ENTRIES = 400
@@ -81,14 +85,20 @@ def build_salt(schema_version: str, content: Content) -> str:
     """Everything shared by all entries' analysis: the schema (bumped when
     analysis changes), the analysis code itself (code_digest), the libraries'
     versions and the flows (links in answers)."""
+    flows = {k: asdict(v) for k, v in sorted(content.site.flows.items())}
+    return json.dumps([schema_version, analysis_versions(), flows], ensure_ascii=False, default=str)
+
+
+def analysis_versions() -> list[str]:
+    """The analysis code's digest and its libraries' versions (also part of
+    the content fingerprint: `serve` rebuilds when they change)."""
     versions = [code_digest()]
     for name in _LIBRARIES:
         try:
             versions.append(f"{name} {metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name} ?")
-    flows = {k: asdict(v) for k, v in sorted(content.site.flows.items())}
-    return json.dumps([schema_version, versions, flows], ensure_ascii=False, default=str)
+    return versions
 
 
 def entry_digest(faq, content: Content, salt: str) -> str:
@@ -121,28 +131,41 @@ def _analyse_number(number: int):
     return analyse(_pool_content.faqs[number], _pool_content)
 
 
-def analysed(content: Content, procs: int | None = None, previous: Previous | None = None, salt: str = "",
+def analysed(content: Content, procs: int | None = None, previous: Path | None = None, salt: str = "",
              report: Analysed | None = None) -> Iterator[tuple[dict, dict[str, Counter], str]]:
     """Every entry as (Whoosh document, search terms, digest), in number
-    order; entries whose digest `previous` has are taken from it."""
+    order; entries whose digest the `previous` generation has are taken from
+    it (opened only when it has one of them, see reuse.Previous.open)."""
     report = report if report is not None else Analysed()
     numbers = sorted(content.faqs)
     digests = {n: entry_digest(content.faqs[n], content, salt) for n in numbers}
-    reused = {n for n in numbers if previous is not None and previous.has(digests[n])}
-    fresh = [n for n in numbers if n not in reused]
-    report.analysed, report.reused = len(fresh), len(reused)
-    if procs is None:
-        procs = min(os.cpu_count() or 1, 4) if len(fresh) >= POOL_MIN_ENTRIES else 1
-    if procs <= 1:
-        for n in numbers:
-            got = previous.take(digests[n]) if n in reused else analyse(content.faqs[n], content)
-            yield (*got, digests[n])
-        return
-    ctx = multiprocessing.get_context("fork")
-    with ctx.Pool(procs, initializer=_init, initargs=(content,)) as pool:
-        results = pool.imap(_analyse_number, fresh, chunksize=32)
-        for n in numbers:
-            yield (*(previous.take(digests[n]) if n in reused else next(results)), digests[n])
+    with contextlib.ExitStack() as stack:
+        reuse = Previous.open(previous, set(digests.values()))
+        if reuse is not None:
+            stack.enter_context(reuse)
+        reused = {n for n in numbers if reuse is not None and reuse.has(digests[n])}
+        fresh = [n for n in numbers if n not in reused]
+        report.analysed, report.reused = len(fresh), len(reused)
+
+        def taken(n: int) -> tuple[dict, dict[str, Counter]]:
+            try:
+                return reuse.take(digests[n])
+            except Exception as exc:  # noqa: BLE001 - a file of the old generation unreadable now: analyse it
+                log.warning("entry %d not taken from %s (%r): analysed", n, previous.name, exc)
+                report.analysed, report.reused = report.analysed + 1, report.reused - 1
+                return analyse(content.faqs[n], content)
+
+        if procs is None:
+            procs = min(os.cpu_count() or 1, 4) if len(fresh) >= POOL_MIN_ENTRIES else 1
+        if procs <= 1:
+            for n in numbers:
+                yield (*(taken(n) if n in reused else analyse(content.faqs[n], content)), digests[n])
+            return
+        ctx = multiprocessing.get_context("fork")
+        with ctx.Pool(procs, initializer=_init, initargs=(content,)) as pool:
+            results = pool.imap(_analyse_number, fresh, chunksize=32)
+            for n in numbers:
+                yield (*(taken(n) if n in reused else next(results)), digests[n])
 
 
 def _numbering() -> dict[str, int]:

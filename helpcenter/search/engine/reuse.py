@@ -6,15 +6,19 @@ entry a digest of everything its analysis reads (`build.entry_digest`, kept in
 engine/entries.json); the next build takes an entry whose digest is unchanged
 from the previous generation's own files (its stored Whoosh document and its
 postings in the engine arrays) instead of analysing it again. Term ids are
-given in sorted order at write time, so the files are the same as a build
-from scratch (tests/test_index_reuse.py compares them byte for byte).
+given in sorted order at write time, so the engine files are the same as a
+build from scratch's, byte for byte, and the stored documents equal
+(tests/test_index_reuse.py; Whoosh names its segments at random).
 
 An entry is read back when the build reaches it, never all at once: a build
 holds one entry's terms at a time, whether analysed or taken.
 
-A previous generation is not used when its manifest does not verify (a
-damaged generation is rebuilt from content, never copied) or when anything
-about it cannot be read: the build then analyses every entry.
+A previous generation is not used when it has none of the build's digests
+(after a schema, code, library or flow change: it is then not even
+verified), when its manifest does not verify (a damaged generation is
+rebuilt from content, never copied) or when anything about it cannot be read:
+the build then analyses every entry. An entry that cannot be read back is
+analysed instead.
 """
 from __future__ import annotations
 
@@ -56,9 +60,17 @@ class Previous:
                        if self._entries[i]["number"] in docnums}
 
     @classmethod
-    def open(cls, gen_dir: Path | None) -> "Previous | None":
-        """The generation's analysis, or None when there is none to trust."""
+    def open(cls, gen_dir: Path | None, digests: set[str]) -> "Previous | None":
+        """The generation's analysis, or None when it has none of `digests`
+        (after a schema, code, library or flow change nothing can be taken:
+        its files are then neither verified nor read) or none to trust."""
         if gen_dir is None:
+            return None
+        try:
+            entries = arrays.read_entries(gen_dir / arrays.DIR)
+            if not any(isinstance(e, dict) and e.get("digest") in digests for e in entries):
+                return None
+        except Exception:  # noqa: BLE001 - unreadable: nothing to take
             return None
         problems = manifest.verify(gen_dir)
         if problems:
