@@ -39,7 +39,7 @@ def _numbers(gen: Generation, query: str, **ranking) -> list[int]:
 
 def test_a_query_finds_an_entry_that_says_it_with_a_synonym(tmp_path, small_content):
     gen = _generation(tmp_path, small_content, {
-        30: ("転居したときの届け出", "市役所の窓口で届け出てください。"),
+        30: ("転居したときの届け出", "転居したら市役所の窓口で届け出てください。"),
         32: ("税金の払い方", "納付書で払えます。"),
     })
     try:
@@ -49,6 +49,8 @@ def test_a_query_finds_an_entry_that_says_it_with_a_synonym(tmp_path, small_cont
         assert "引っ越し" not in terms
         assert _numbers(gen, "引っ越し") == [30]
         assert _numbers(gen, "引っ越し", sudachi_synonym=0.0) == []
+        # The excerpt marks the word search matched in the member's word's place.
+        assert "<mark>転居</mark>" in service.search(gen, "引っ越し").hits[0].excerpt_html
     finally:
         gen.close()
 

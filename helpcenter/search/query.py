@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 from .analysis import Word, bigrams, fold, is_japanese, kata_to_hira, normalize, words
 from .ranking import Ranking
@@ -227,8 +227,10 @@ def length_factor(parsed: Parsed, ranking: Ranking) -> float:
     return 1.0 / (1.0 + ranking.ngram_decay * extra)
 
 
-def highlight_terms(parsed: Parsed) -> list[str]:
-    """Strings to mark in an excerpt: what was typed, its word forms and synonyms."""
+def highlight_terms(parsed: Parsed, same_group: Callable[[str], list[str]] | None = None) -> list[str]:
+    """Strings to mark in an excerpt: what was typed, its word forms and
+    synonyms (with `same_group`, also the collection's words that search
+    matched as a word's SudachiDict synonyms)."""
     out: list[str] = []
     for unit in parsed.units:
         out.append(unit.text)
@@ -236,6 +238,8 @@ def highlight_terms(parsed: Parsed) -> list[str]:
         for w in words(unit.text):
             if w.content:
                 out.extend((w.surface, w.form))
+                if same_group is not None:
+                    out.extend(same_group(w.form))
                 stem = re.match(r"^[\u3400-\u9fff]+", w.surface)
                 if stem and w.pos in ("動詞", "形容詞") and stem.group(0) != w.surface:
                     out.append(stem.group(0))  # 届か → 届, to mark 届きません
