@@ -34,7 +34,10 @@ from .engine import build
 from .vectors import WordVectors
 from .fields import build_schema
 
-# Bump when analysis or fields change, so that `serve` rebuilds stale indexes.
+# Bump when the fields or the files of a generation change. A change to the
+# code that renders and analyses entries is noticed without it (the content
+# fingerprint and each entry's digest include that code's digest,
+# engine.build.code_digest), but a bump says so in the history.
 SCHEMA_VERSION = "15"
 CURRENT = "CURRENT"
 KEEP_OLD = 2  # generations kept after a switch, for readers that still hold them
