@@ -119,16 +119,21 @@ class Analysed:
     reused: int = 0    # entries taken from the previous generation
 
 
-_pool_content: Content | None = None  # set in each pool worker by _init (a fork of the builder)
+_pool: tuple[Content, str] | None = None  # (content, salt), set in each pool worker by _init (a fork of the builder)
 
 
-def _init(content: Content) -> None:
-    global _pool_content
-    _pool_content = content
+def _init(content: Content, salt: str) -> None:
+    global _pool
+    _pool = (content, salt)
 
 
-def _analyse_number(number: int):
-    return analyse(_pool_content.faqs[number], _pool_content)
+def _analysed(faq, content: Content, salt: str) -> tuple[dict, dict[str, Counter], str]:
+    return (*analyse(faq, content), entry_digest(faq, content, salt))
+
+
+def _analyse_number(number: int) -> tuple[dict, dict[str, Counter], str]:
+    content, salt = _pool
+    return _analysed(content.faqs[number], content, salt)
 
 
 def analysed(content: Content, procs: int | None = None, previous: Path | None = None, salt: str = "",
@@ -138,7 +143,9 @@ def analysed(content: Content, procs: int | None = None, previous: Path | None =
     it (opened only when it has one of them, see reuse.Previous.open)."""
     report = report if report is not None else Analysed()
     numbers = sorted(content.faqs)
-    digests = {n: entry_digest(content.faqs[n], content, salt) for n in numbers}
+    # Without a previous generation the digests are made beside the analysis
+    # (in the pool), not all before it starts (0.26 s at 10,000 entries).
+    digests = {n: entry_digest(content.faqs[n], content, salt) for n in numbers} if previous is not None else {}
     with contextlib.ExitStack() as stack:
         reuse = Previous.open(previous, set(digests.values()))
         if reuse is not None:
@@ -147,25 +154,25 @@ def analysed(content: Content, procs: int | None = None, previous: Path | None =
         fresh = [n for n in numbers if n not in reused]
         report.analysed, report.reused = len(fresh), len(reused)
 
-        def taken(n: int) -> tuple[dict, dict[str, Counter]]:
+        def taken(n: int) -> tuple[dict, dict[str, Counter], str]:
             try:
-                return reuse.take(digests[n])
+                return (*reuse.take(digests[n]), digests[n])
             except Exception as exc:  # noqa: BLE001 - a file of the old generation unreadable now: analyse it
                 log.warning("entry %d not taken from %s (%r): analysed", n, previous.name, exc)
                 report.analysed, report.reused = report.analysed + 1, report.reused - 1
-                return analyse(content.faqs[n], content)
+                return _analysed(content.faqs[n], content, salt)
 
         if procs is None:
             procs = min(os.cpu_count() or 1, 4) if len(fresh) >= POOL_MIN_ENTRIES else 1
         if procs <= 1:
             for n in numbers:
-                yield (*(taken(n) if n in reused else analyse(content.faqs[n], content)), digests[n])
+                yield taken(n) if n in reused else _analysed(content.faqs[n], content, salt)
             return
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(procs, initializer=_init, initargs=(content,)) as pool:
+        with ctx.Pool(procs, initializer=_init, initargs=(content, salt)) as pool:
             results = pool.imap(_analyse_number, fresh, chunksize=32)
             for n in numbers:
-                yield (*(taken(n) if n in reused else next(results)), digests[n])
+                yield taken(n) if n in reused else next(results)
 
 
 def _numbering() -> dict[str, int]:
