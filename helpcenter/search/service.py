@@ -94,8 +94,7 @@ def search(gen, query: str, *, page: int = 1, per_page: int = 10, category: str 
     parsed = engine.parse(text)
     ranked = engine.rank(parsed, category, ranking, now=now)
     pager = Pagination(len(ranked), page, per_page)  # raises PageOutOfRange
-    group = (lambda form: engine.same_group(form, ranking.sudachi_group_max)) if ranking.sudachi_synonym > 0 else None
-    terms = ordered_terms(highlight_terms(parsed, group))
+    terms = ordered_terms(highlight_terms(parsed, engine.group_lookup(ranking)))
     hits = []
     for number, score in ranked[pager.offset:pager.offset + per_page]:
         doc = gen.faq(number, hidden=True)  # visible at `now` (ranked so)

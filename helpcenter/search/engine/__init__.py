@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections import OrderedDict
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -249,15 +249,21 @@ class Engine:
         near = None
         if ranking.expansion > 0 and self.term_rows is not None:
             near = lambda form: self.neighbours(form, ranking.expansion_cos, ranking.expansion_terms)  # noqa: E731
-        group = (lambda form: self.same_group(form, ranking.sudachi_group_max)) if ranking.sudachi_synonym > 0 else None
         return scoring.scores(parsed, self.n_docs, finders, ranking, self.latin.corrections, near,
-                              group, self.unit_terms, self.content_parts)
+                              self.group_lookup(ranking), self.unit_terms, self.content_parts)
 
     @cached_property
     def sudachi_groups(self) -> dict[int, list[str]]:
         """SudachiDict synonym group id → the collection's words in it (from publish time)."""
         terms = self.kinds[F.WORDS].terms
         return {g: [terms[i] for i in ids] for g, ids in arrays.read_synonym_groups(self.root).items()}
+
+    def group_lookup(self, ranking: Ranking) -> Callable[[str], list[str]] | None:
+        """form → same_group(form) under `ranking`, or None when it does not
+        use SudachiDict synonyms (what scoring and highlighting are given)."""
+        if ranking.sudachi_synonym <= 0:
+            return None
+        return lambda form: self.same_group(form, ranking.sudachi_group_max)
 
     def same_group(self, form: str, most: int) -> list[str]:
         """The collection's words sharing a SudachiDict synonym group with `form`
