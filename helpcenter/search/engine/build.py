@@ -221,12 +221,11 @@ class ArrayBuilder:
             # Ids in the terms' sorted order, not the order entries brought
             # them: the files then do not depend on which entries were taken
             # from the previous generation (reuse) and which analysed now.
-            terms = sorted(self._ids[kind], key=self._ids[kind].__getitem__)
-            order = sorted(range(len(terms)), key=terms.__getitem__)
-            sorted_id = np.empty(len(terms), dtype=np.int64)
-            sorted_id[order] = np.arange(len(terms))
+            ids = self._ids[kind]
+            terms = sorted(ids)
+            sorted_id = np.empty(len(terms), dtype=np.int64)  # first-seen id → sorted id
+            sorted_id[[ids[t] for t in terms]] = np.arange(len(terms))
             tids = sorted_id[tids] if len(tids) else tids
-            terms = [terms[i] for i in order]
             key = tids * max(n, 1) + docs
             uniq, inverse = np.unique(key, return_inverse=True)  # sorted by term id, then entry
             tf = np.zeros((len(uniq), len(names)), dtype=np.float32)

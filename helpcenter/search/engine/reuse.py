@@ -40,9 +40,9 @@ class Previous:
     """The analysis of a previous generation's entries, by digest. Close it
     (or use it as a context manager) when the build is done."""
 
-    def __init__(self, gen_dir: Path):
+    def __init__(self, gen_dir: Path, entries: list[dict]):
         root = gen_dir / arrays.DIR
-        self._entries = arrays.read_entries(root)
+        self._entries = entries  # the generation's engine/entries.json
         by_digest = {e["digest"]: i for i, e in enumerate(self._entries) if e.get("digest")}
         self._kinds = {kind: _ByEntry(arrays.read_kind(root, kind), len(self._entries))
                        for kind in F.KIND_FIELDS} if by_digest else {}
@@ -77,7 +77,7 @@ class Previous:
             log.warning("not reusing %s: %s", gen_dir.name, "; ".join(problems[:3]))
             return None
         try:
-            return cls(gen_dir)
+            return cls(gen_dir, entries)
         except Exception as exc:  # noqa: BLE001 - any unreadable file: analyse everything instead
             log.warning("not reusing %s: %r", gen_dir.name, exc)
             return None
