@@ -29,9 +29,9 @@ def _whoosh(gen: Path) -> dict:
         with ix.searcher() as s:
             r = s.reader()
             return {"stored": sorted(s.all_stored_fields(), key=lambda d: d[F.NUMBER]),
-                    **{f"lexicon {name}": sorted(r.lexicon(name)) for name in (F.NUMBER, F.CATEGORIES)},
-                    **{f"column {name}": sorted(r.column_reader(name)) for name in (F.NUMBER_SORT, F.UPDATED)},
-                    "by updated": [h[F.NUMBER] for h in s.search(Every(), sortedby=[F.UPDATED, F.NUMBER_SORT],
+                    **{f"lexicon {name}": sorted(r.lexicon(name)) for name in (F.CATEGORIES,)},
+                    **{f"column {name}": sorted(r.column_reader(name)) for name in (F.NUMBER_SORT, F.UPDATED_SORT)},
+                    "by updated": [h[F.NUMBER] for h in s.search(Every(), sortedby=[F.UPDATED_SORT, F.NUMBER_SORT],
                                                                  limit=None)]}
     finally:
         ix.close()

@@ -367,9 +367,16 @@ def surface_parts(surfaces) -> list[str]:
     """part_bigrams() of content words' surfaces."""
     out: list[str] = []
     for surface in surfaces:
-        if len(surface) >= PART_MIN_CHARS and is_japanese(surface):
-            out.extend(bigrams(surface))
+        if len(surface) >= PART_MIN_CHARS:
+            out.extend(_word_parts(surface))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _word_parts(surface: str) -> tuple[str, ...]:
+    # A collection's answers repeat the same few thousand words: their
+    # bigrams were a sixth of an answer's analysis when made every time.
+    return tuple(bigrams(surface)) if is_japanese(surface) else ()
 
 
 def answer_terms(text: str) -> tuple[list[str], list[str]]:

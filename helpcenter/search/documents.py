@@ -83,6 +83,7 @@ def faq_document(faq: Faq, content: Content) -> dict[str, Any]:
         F.CATEGORIES: ",".join(all_category_slugs(faq, content)),
         F.CATEGORY_LIST: list(faq.categories),
         F.UPDATED: epoch(faq.updated),
+        F.UPDATED_SORT: epoch(faq.updated),
         F.PUBLISHED: epoch(faq.published),
         F.EXPIRES: epoch(faq.expires) if faq.expires else None,
         F.EXCERPT: render.excerpt(plain, 100),

@@ -38,7 +38,7 @@ from .fields import build_schema
 # code that renders and analyses entries is noticed without it (the content
 # fingerprint and each entry's digest include that code's digest,
 # engine.build.code_digest), but a bump says so in the history.
-SCHEMA_VERSION = "15"
+SCHEMA_VERSION = "16"
 CURRENT = "CURRENT"
 KEEP_OLD = 2  # generations kept after a switch, for readers that still hold them
 

@@ -150,7 +150,7 @@ class Generation:
     def newest(self, category: str | None, offset: int, limit: int) -> tuple[int, list[FaqDoc]]:
         """(total, entries) visible now of a category (or all) by `updated`, newest first."""
         q = Term(F.CATEGORIES, category) if category else Every()
-        order = sorting.MultiFacet([sorting.FieldFacet(F.UPDATED, reverse=True),
+        order = sorting.MultiFacet([sorting.FieldFacet(F.UPDATED_SORT, reverse=True),
                                     sorting.FieldFacet(F.NUMBER_SORT, reverse=True)])
         hidden = {self._docnums[n] for n in self.engine.hidden_numbers(self.now()) if n in self._docnums}
         results = self.searcher().search(q, limit=offset + limit, sortedby=order, mask=hidden or None)

@@ -131,9 +131,12 @@ def _analysed(faq, content: Content, salt: str) -> tuple[dict, dict[str, Counter
     return (*analyse(faq, content), entry_digest(faq, content, salt))
 
 
-def _analyse_number(number: int) -> tuple[dict, dict[str, Counter], str]:
+def _analyse_number(number: int) -> tuple[dict, dict[str, dict[str, int]], str]:
     content, salt = _pool
-    return _analysed(content.faqs[number], content, salt)
+    doc, terms, digest = _analysed(content.faqs[number], content, salt)
+    # Plain dicts: a Counter is unpickled through Python-level calls, which
+    # cost the builder 0.07 ms an entry (a dict is rebuilt in C).
+    return doc, {name: dict(counts) for name, counts in terms.items()}, digest
 
 
 def analysed(content: Content, procs: int | None = None, previous: Path | None = None, salt: str = "",

@@ -102,6 +102,7 @@ class Previous:
         stored = self._searcher.stored_fields(docnum)
         doc = {name: stored.get(name) for name in _STORED}
         doc[F.NUMBER_SORT] = e["number"]
+        doc[F.UPDATED_SORT] = doc[F.UPDATED]
         doc[F.CATEGORIES] = ",".join(e["categories"])
         terms: dict[str, Counter] = {}
         for by_entry in self._kinds.values():
@@ -109,8 +110,8 @@ class Previous:
         return doc, terms
 
 
-# The stored fields of build.analyse's document (NUMBER_SORT and CATEGORIES,
-# indexed only, come from entries.json).
+# The stored fields of build.analyse's document (the columns and CATEGORIES,
+# not stored, come from entries.json and the stored UPDATED).
 # Taken from the schema, so that a field added to both is never left out here.
 _STORED = tuple(name for name, field in F.build_schema().items() if field.stored)
 
