@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, fields
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Mapping
 
 import numpy as np
 
@@ -31,7 +31,7 @@ from .. import documents
 from .. import fields as F
 from ..analysis import answer_terms, bigrams, morph_terms, reading_bigrams, synonym_groups
 from . import arrays, bm25
-from .reuse import Previous
+from .reuse import Previous, Taken
 
 log = logging.getLogger(__name__)
 
@@ -127,11 +127,16 @@ def _init(content: Content, salt: str) -> None:
     _pool = (content, salt)
 
 
-def _analysed(faq, content: Content, salt: str) -> tuple[dict, dict[str, Counter], str]:
+# What the build gets per entry: its Whoosh document, its terms (or where a
+# taken entry's lie, reuse.Taken) and its digest.
+Item = tuple[dict, "dict[str, Mapping[str, int]] | Taken", str]
+
+
+def _analysed(faq, content: Content, salt: str) -> Item:
     return (*analyse(faq, content), entry_digest(faq, content, salt))
 
 
-def _analyse_number(number: int) -> tuple[dict, dict[str, dict[str, int]], str]:
+def _analyse_number(number: int) -> Item:
     content, salt = _pool
     doc, terms, digest = _analysed(content.faqs[number], content, salt)
     # Plain dicts: a Counter is unpickled through Python-level calls, which
@@ -140,7 +145,7 @@ def _analyse_number(number: int) -> tuple[dict, dict[str, dict[str, int]], str]:
 
 
 def analysed(content: Content, procs: int | None = None, previous: Path | None = None, salt: str = "",
-             report: Analysed | None = None) -> Iterator[tuple[dict, dict[str, Counter], str]]:
+             report: Analysed | None = None) -> Iterator[Item]:
     """Every entry as (Whoosh document, search terms, digest), in number
     order; entries whose digest the `previous` generation has are taken from
     it (opened only when it has one of them, see reuse.Previous.open)."""
@@ -157,7 +162,7 @@ def analysed(content: Content, procs: int | None = None, previous: Path | None =
         fresh = [n for n in numbers if n not in reused]
         report.analysed, report.reused = len(fresh), len(reused)
 
-        def taken(n: int) -> tuple[dict, dict[str, Counter], str]:
+        def taken(n: int) -> Item:
             try:
                 return (*reuse.take(digests[n]), digests[n])
             except Exception as exc:  # noqa: BLE001 - a file of the old generation unreadable now: analyse it
@@ -193,12 +198,24 @@ class ArrayBuilder:
         self._rows = {k: ([], [], [], []) for k in F.KIND_FIELDS}  # term id, entry, field, tf
         self._ids: dict[str, dict[str, int]] = {k: _numbering() for k in F.KIND_FIELDS}
         self._lengths = {k: [] for k in F.KIND_FIELDS}
+        self._taken: list[tuple[int, int]] = []  # (entry, its entry id in the previous generation)
+        self._previous: dict[str, arrays.KindIndex] | None = None
 
-    def add(self, doc: dict, terms: dict[str, Counter], digest: str = "") -> None:
+    def add(self, doc: dict, terms: dict[str, Mapping[str, int]] | Taken, digest: str = "") -> None:
+        """An entry's terms (per field, term → count), or where they lie in
+        the previous generation (`reuse.Taken`: copied at write, all at once)."""
         entry = len(self.entries)
         self.entries.append({"number": int(doc[F.NUMBER]), "title": doc[F.TITLE], "aliases": doc[F.ALIASES],
                              "categories": [s for s in doc[F.CATEGORIES].split(",") if s],
                              "published": doc[F.PUBLISHED], "expires": doc[F.EXPIRES], "digest": digest})
+        if isinstance(terms, Taken):
+            if self._previous is not None and terms.kinds is not self._previous:
+                raise ValueError("entries taken from two generations")
+            self._previous = terms.kinds
+            self._taken.append((entry, terms.entry))
+            for kind in F.KIND_FIELDS:
+                self._lengths[kind].append(terms.kinds[kind].lengths[terms.entry].tolist())
+            return
         # This runs in the builder's process for every posting while the pool
         # analyses: C-level extend/map instead of a Python loop per term.
         for kind, names in F.KIND_FIELDS.items():
@@ -215,12 +232,34 @@ class ArrayBuilder:
                 tfs.extend(counts.values())
             self._lengths[kind].append(lengths)
 
+    def _taken_rows(self, kind: str) -> tuple[np.ndarray, ...]:
+        """(term id, entry, field, tf) of the taken entries' postings in this
+        kind, copied from the previous generation's arrays in one pass (read
+        back entry by entry, they were a third of a rebuild)."""
+        previous = self._previous[kind]
+        new_entry = np.full(previous.lengths.shape[0], -1, dtype=np.int64)
+        for entry, old in self._taken:
+            new_entry[old] = entry
+        docs = np.asarray(previous.docs)
+        keep = np.flatnonzero(new_entry[docs] >= 0)
+        old_terms = np.repeat(np.arange(len(previous.terms)), np.diff(previous.indptr))[keep]
+        number = self._ids[kind].__getitem__
+        used = np.unique(old_terms)
+        new_term = np.zeros(len(previous.terms), dtype=np.int64)
+        new_term[used] = [number(previous.terms[t]) for t in used.tolist()]
+        tf = np.asarray(previous.tf[keep])
+        rows, cols = np.nonzero(tf)
+        return new_term[old_terms[rows]], new_entry[docs[keep[rows]]], cols, tf[rows, cols].astype(np.int64)
+
     def write(self, target: Path, word_vectors=None) -> None:
         root = target / arrays.DIR
         root.mkdir()
         n = len(self.entries)
         for kind, names in F.KIND_FIELDS.items():
             tids, docs, cols, tfs = (np.asarray(x, dtype=np.int64) for x in self._rows[kind])
+            if self._taken:
+                tids, docs, cols, tfs = (np.concatenate([a, b.astype(np.int64)])
+                                         for a, b in zip((tids, docs, cols, tfs), self._taken_rows(kind)))
             # Ids in the terms' sorted order, not the order entries brought
             # them: the files then do not depend on which entries were taken
             # from the previous generation (reuse) and which analysed now.

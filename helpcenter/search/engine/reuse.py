@@ -4,14 +4,14 @@ Analysis (Markdown → HTML, Sudachi) is nearly all of a build's cost, and a
 typical publish changes a few entries of many. Each generation records per
 entry a digest of everything its analysis reads (`build.entry_digest`, kept in
 engine/entries.json); the next build takes an entry whose digest is unchanged
-from the previous generation's own files (its stored Whoosh document and its
-postings in the engine arrays) instead of analysing it again. Term ids are
-given in sorted order at write time, so the engine files are the same as a
-build from scratch's, byte for byte, and the stored documents equal
-(tests/test_index_reuse.py; Whoosh names its segments at random).
-
-An entry is read back when the build reaches it, never all at once: a build
-holds one entry's terms at a time, whether analysed or taken.
+from the previous generation's own files instead of analysing it again: its
+stored Whoosh document is read back when the build reaches it, and its
+postings are copied from the previous engine arrays (mapped, not read into
+memory) in one vectorised step when the new arrays are written
+(`Taken`, `build.ArrayBuilder`). Term ids are given in sorted order at write
+time, so the engine files are the same as a build from scratch's, byte for
+byte, and the stored documents equal (tests/test_index_reuse.py; Whoosh names
+its segments at random).
 
 A previous generation is not used when it has none of the build's digests
 (after a schema, code, library or flow change: it is then not even
@@ -23,7 +23,7 @@ analysed instead.
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -44,8 +44,7 @@ class Previous:
         root = gen_dir / arrays.DIR
         self._entries = entries  # the generation's engine/entries.json
         by_digest = {e["digest"]: i for i, e in enumerate(self._entries) if e.get("digest")}
-        self._kinds = {kind: _ByEntry(arrays.read_kind(root, kind), len(self._entries))
-                       for kind in F.KIND_FIELDS} if by_digest else {}
+        self._kinds = {kind: arrays.read_kind(root, kind) for kind in F.KIND_FIELDS} if by_digest else {}
         self._ix = windex.open_dir(str(gen_dir))
         try:
             self._searcher = self._ix.searcher()
@@ -95,8 +94,9 @@ class Previous:
     def has(self, digest: str) -> bool:
         return digest in self._found
 
-    def take(self, digest: str) -> tuple[dict, dict[str, Counter]]:
-        """(Whoosh document, search terms) as `build.analyse` made them, for a digest it `has`."""
+    def take(self, digest: str) -> tuple[dict, "Taken"]:
+        """(Whoosh document as `build.analyse` made it, where its postings
+        are) for a digest it `has`."""
         entry, docnum = self._found[digest]
         e = self._entries[entry]
         stored = self._searcher.stored_fields(docnum)
@@ -104,35 +104,19 @@ class Previous:
         doc[F.NUMBER_SORT] = e["number"]
         doc[F.UPDATED_SORT] = doc[F.UPDATED]
         doc[F.CATEGORIES] = ",".join(e["categories"])
-        terms: dict[str, Counter] = {}
-        for by_entry in self._kinds.values():
-            terms.update(by_entry.counts(entry))
-        return doc, terms
+        return doc, Taken(self._kinds, entry)
+
+
+@dataclass(frozen=True, eq=False)
+class Taken:
+    """An entry's search terms left where they are: entry id `entry` of the
+    previous generation's `kinds` (build.ArrayBuilder copies them)."""
+
+    kinds: dict[str, "arrays.KindIndex"]
+    entry: int
 
 
 # The stored fields of build.analyse's document (the columns and CATEGORIES,
 # not stored, come from entries.json and the stored UPDATED).
 # Taken from the schema, so that a field added to both is never left out here.
 _STORED = tuple(name for name, field in F.build_schema().items() if field.stored)
-
-
-class _ByEntry:
-    """One kind's postings regrouped by entry (an index of positions: the
-    term frequencies stay in the mapped file)."""
-
-    def __init__(self, index: "arrays.KindIndex", n_entries: int):
-        self.index = index
-        self.order = np.argsort(index.docs, kind="stable")
-        self.starts = np.searchsorted(np.asarray(index.docs)[self.order], np.arange(n_entries + 1))
-        self.terms = np.array(index.terms, dtype=object)
-
-    def counts(self, entry: int) -> dict[str, Counter]:
-        postings = np.sort(self.order[self.starts[entry]:self.starts[entry + 1]])
-        terms = self.terms[np.searchsorted(self.index.indptr, postings, side="right") - 1]
-        tf = np.asarray(self.index.tf[postings], dtype=np.int64)
-        out = {}
-        for j, name in enumerate(self.index.fields):
-            column = tf[:, j]
-            has = np.flatnonzero(column)
-            out[name] = Counter(dict(zip(terms[has].tolist(), column[has].tolist())))
-        return out
