@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from support import CONTENT
 from whoosh import index as windex
+from whoosh.query import Term
 
 from helpcenter import manifest
 from helpcenter.content.loader import load_content
@@ -43,8 +44,16 @@ def _same_generation(a: Path, b: Path) -> None:
     for rel in files_a:
         assert (a / arrays.DIR / rel).read_bytes() == (b / arrays.DIR / rel).read_bytes(), rel
     assert _stored(a) == _stored(b)
-    with windex.open_dir(str(a)).searcher() as sa, windex.open_dir(str(b)).searcher() as sb:
-        assert sorted(sa.lexicon(F.CATEGORIES)) == sorted(sb.lexicon(F.CATEGORIES))
+    assert _by_category(a) == _by_category(b)
+
+
+def _by_category(gen: Path) -> dict[str, list[str]]:
+    """The entries each category's browsing query finds (deleted documents
+    of kept segments excluded, as every search excludes them)."""
+    with windex.open_dir(str(gen)).searcher() as s:
+        found = {c: sorted(h[F.NUMBER] for h in s.search(Term(F.CATEGORIES, c), limit=None))
+                 for c in s.lexicon(F.CATEGORIES)}
+        return {c: numbers for c, numbers in found.items() if numbers}
 
 
 def _edited(content):
@@ -162,6 +171,8 @@ def test_the_index_command_says_how_many_entries_it_analysed(tmp_path, runner, m
 
 
 def test_an_entry_that_cannot_be_read_back_is_analysed_instead(tmp_path, monkeypatch):
+    # Stored documents are read back when the previous segments are not kept.
+    monkeypatch.setattr(indexer, "MAX_DELETED_SHARE", -1.0)
     content, _ = load_content(CONTENT)
     first = tmp_path / "first"
     _build(content, first)

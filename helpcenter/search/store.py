@@ -142,10 +142,10 @@ class Generation:
 
     def count(self, category: str) -> int:
         """Visible entries of a category and its children."""
-        shown = self.engine.visible(self.now())
-        if shown is None:
-            return self.searcher().doc_frequency(F.CATEGORIES, category)
-        return int((self.engine.category_mask(category) & shown).sum())
+        # From the engine's entries, not Whoosh's doc_frequency: a rebuild
+        # keeps segments whose deleted documents Whoosh still counts there.
+        shown, mask = self.engine.visible(self.now()), self.engine.category_mask(category)
+        return int((mask if shown is None else mask & shown).sum())
 
     def newest(self, category: str | None, offset: int, limit: int) -> tuple[int, list[FaqDoc]]:
         """(total, entries) visible now of a category (or all) by `updated`, newest first."""

@@ -144,43 +144,66 @@ def _analyse_number(number: int) -> Item:
     return doc, {name: dict(counts) for name, counts in terms.items()}, digest
 
 
-def analysed(content: Content, procs: int | None = None, previous: Path | None = None, salt: str = "",
-             report: Analysed | None = None) -> Iterator[Item]:
-    """Every entry as (Whoosh document, search terms, digest), in number
-    order; entries whose digest the `previous` generation has are taken from
-    it (opened only when it has one of them, see reuse.Previous.open)."""
-    report = report if report is not None else Analysed()
+@dataclass
+class Plan:
+    """Which entries a build analyses and which it takes from the previous
+    generation (`reuse`, open while the plan is)."""
+
+    digests: dict[int, str]   # number → entry digest (empty without a previous generation)
+    reuse: Previous | None
+    reused: set[int]          # numbers taken from `reuse`
+    fresh: list[int]          # numbers analysed, in number order
+
+    @property
+    def taken_digests(self) -> set[str]:
+        return {self.digests[n] for n in self.reused}
+
+
+@contextlib.contextmanager
+def plan(content: Content, previous: Path | None = None, salt: str = "") -> Iterator[Plan]:
+    """The build's plan: the `previous` generation is opened only when it
+    has one of the entries' digests (reuse.Previous.open) and closed after."""
     numbers = sorted(content.faqs)
     # Without a previous generation the digests are made beside the analysis
     # (in the pool), not all before it starts (0.26 s at 10,000 entries).
     digests = {n: entry_digest(content.faqs[n], content, salt) for n in numbers} if previous is not None else {}
-    with contextlib.ExitStack() as stack:
-        reuse = Previous.open(previous, set(digests.values()))
-        if reuse is not None:
-            stack.enter_context(reuse)
+    reuse = Previous.open(previous, set(digests.values()))
+    with reuse if reuse is not None else contextlib.nullcontext():
         reused = {n for n in numbers if reuse is not None and reuse.has(digests[n])}
-        fresh = [n for n in numbers if n not in reused]
-        report.analysed, report.reused = len(fresh), len(reused)
+        yield Plan(digests, reuse, reused, [n for n in numbers if n not in reused])
 
-        def taken(n: int) -> Item:
-            try:
-                return (*reuse.take(digests[n]), digests[n])
-            except Exception as exc:  # noqa: BLE001 - a file of the old generation unreadable now: analyse it
-                log.warning("entry %d not taken from %s (%r): analysed", n, previous.name, exc)
-                report.analysed, report.reused = report.analysed + 1, report.reused - 1
-                return _analysed(content.faqs[n], content, salt)
 
-        if procs is None:
-            procs = min(os.cpu_count() or 1, 4) if len(fresh) >= POOL_MIN_ENTRIES else 1
-        if procs <= 1:
-            for n in numbers:
-                yield taken(n) if n in reused else _analysed(content.faqs[n], content, salt)
-            return
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(procs, initializer=_init, initargs=(content, salt)) as pool:
-            results = pool.imap(_analyse_number, fresh, chunksize=32)
-            for n in numbers:
-                yield taken(n) if n in reused else next(results)
+def analysed(content: Content, plan: Plan, procs: int | None = None, salt: str = "",
+             report: Analysed | None = None, docs: bool = True) -> Iterator[Item]:
+    """Every entry as (Whoosh document, search terms, digest), in number
+    order, taken entries as (document, reuse.Taken, digest); without `docs`
+    a taken entry's document is not read back (None: the previous
+    generation's Whoosh segments are kept, indexer.build_generation)."""
+    report = report if report is not None else Analysed()
+    numbers, reuse, reused, digests = sorted(content.faqs), plan.reuse, plan.reused, plan.digests
+    report.analysed, report.reused = len(plan.fresh), len(reused)
+
+    def taken(n: int) -> Item:
+        if not docs:
+            return None, reuse.taken(digests[n]), digests[n]
+        try:
+            return (*reuse.take(digests[n]), digests[n])
+        except Exception as exc:  # noqa: BLE001 - a file of the old generation unreadable now: analyse it
+            log.warning("entry %d not taken from %s (%r): analysed", n, reuse.gen_dir.name, exc)
+            report.analysed, report.reused = report.analysed + 1, report.reused - 1
+            return _analysed(content.faqs[n], content, salt)
+
+    if procs is None:
+        procs = min(os.cpu_count() or 1, 4) if len(plan.fresh) >= POOL_MIN_ENTRIES else 1
+    if procs <= 1:
+        for n in numbers:
+            yield taken(n) if n in reused else _analysed(content.faqs[n], content, salt)
+        return
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(procs, initializer=_init, initargs=(content, salt)) as pool:
+        results = pool.imap(_analyse_number, plan.fresh, chunksize=32)
+        for n in numbers:
+            yield taken(n) if n in reused else next(results)
 
 
 def _numbering() -> dict[str, int]:
@@ -201,13 +224,17 @@ class ArrayBuilder:
         self._taken: list[tuple[int, int]] = []  # (entry, its entry id in the previous generation)
         self._previous: dict[str, arrays.KindIndex] | None = None
 
-    def add(self, doc: dict, terms: dict[str, Mapping[str, int]] | Taken, digest: str = "") -> None:
+    def add(self, doc: dict | None, terms: dict[str, Mapping[str, int]] | Taken, digest: str = "") -> None:
         """An entry's terms (per field, term → count), or where they lie in
-        the previous generation (`reuse.Taken`: copied at write, all at once)."""
+        the previous generation (`reuse.Taken`: copied at write, all at once;
+        its document may then be None: the previous row is the same)."""
         entry = len(self.entries)
-        self.entries.append({"number": int(doc[F.NUMBER]), "title": doc[F.TITLE], "aliases": doc[F.ALIASES],
-                             "categories": [s for s in doc[F.CATEGORIES].split(",") if s],
-                             "published": doc[F.PUBLISHED], "expires": doc[F.EXPIRES], "digest": digest})
+        if doc is None:
+            self.entries.append({**terms.row, "digest": digest})
+        else:
+            self.entries.append({"number": int(doc[F.NUMBER]), "title": doc[F.TITLE], "aliases": doc[F.ALIASES],
+                                 "categories": [s for s in doc[F.CATEGORIES].split(",") if s],
+                                 "published": doc[F.PUBLISHED], "expires": doc[F.EXPIRES], "digest": digest})
         if isinstance(terms, Taken):
             if self._previous is not None and terms.kinds is not self._previous:
                 raise ValueError("entries taken from two generations")

@@ -41,6 +41,7 @@ class Previous:
     (or use it as a context manager) when the build is done."""
 
     def __init__(self, gen_dir: Path, entries: list[dict]):
+        self.gen_dir = gen_dir
         root = gen_dir / arrays.DIR
         self._entries = entries  # the generation's engine/entries.json
         by_digest = {e["digest"]: i for i, e in enumerate(self._entries) if e.get("digest")}
@@ -51,12 +52,14 @@ class Previous:
             reader = self._searcher.reader()
             column = reader.column_reader(F.NUMBER_SORT)
             docnums = {int(column[d]): d for d in reader.all_doc_ids()}
+            self._whoosh_docs = reader.doc_count_all()  # deleted documents included
         except BaseException:
             self._ix.close()
             raise
         # Only entries whose stored document is there too.
         self._found = {digest: (i, docnums[self._entries[i]["number"]]) for digest, i in by_digest.items()
                        if self._entries[i]["number"] in docnums}
+        self._live = set(docnums.values())
 
     @classmethod
     def open(cls, gen_dir: Path | None, digests: set[str]) -> "Previous | None":
@@ -94,6 +97,11 @@ class Previous:
     def has(self, digest: str) -> bool:
         return digest in self._found
 
+    def taken(self, digest: str) -> "Taken":
+        """Where the postings of the entry with this digest (one it `has`) are."""
+        entry = self._found[digest][0]
+        return Taken(self._kinds, entry, {k: v for k, v in self._entries[entry].items() if k != "digest"})
+
     def take(self, digest: str) -> tuple[dict, "Taken"]:
         """(Whoosh document as `build.analyse` made it, where its postings
         are) for a digest it `has`."""
@@ -104,16 +112,29 @@ class Previous:
         doc[F.NUMBER_SORT] = e["number"]
         doc[F.UPDATED_SORT] = doc[F.UPDATED]
         doc[F.CATEGORIES] = ",".join(e["categories"])
-        return doc, Taken(self._kinds, entry)
+        return doc, self.taken(digest)
+
+    def stale_documents(self, taken: set[str], max_share: float) -> list[int] | None:
+        """The Whoosh document numbers of the previous generation that a build
+        taking the entries with the digests `taken` must delete if it keeps
+        the previous segments (entries changed or removed), or None when the
+        deleted documents would then pass `max_share` of the segments'
+        documents (Whoosh keeps a deleted document until its segment is
+        merged: the build then writes every document anew instead)."""
+        stale = self._live - {self._found[d][1] for d in taken}
+        deleted = self._whoosh_docs - len(self._live) + len(stale)
+        return sorted(stale) if deleted <= max_share * self._whoosh_docs else None
 
 
 @dataclass(frozen=True, eq=False)
 class Taken:
     """An entry's search terms left where they are: entry id `entry` of the
-    previous generation's `kinds` (build.ArrayBuilder copies them)."""
+    previous generation's `kinds` (build.ArrayBuilder copies them), and its
+    row of entries.json without the digest."""
 
     kinds: dict[str, "arrays.KindIndex"]
     entry: int
+    row: dict
 
 
 # The stored fields of build.analyse's document (the columns and CATEGORIES,
