@@ -129,7 +129,7 @@ def _init(content: Content, salt: str) -> None:
 
 # What the build gets per entry: its Whoosh document, its terms (or where a
 # taken entry's lie, reuse.Taken) and its digest.
-Item = tuple[dict, "dict[str, Mapping[str, int]] | Taken", str]
+Item = tuple["dict | None", "dict[str, Mapping[str, int]] | Taken", str]
 
 
 def _analysed(faq, content: Content, salt: str) -> Item:

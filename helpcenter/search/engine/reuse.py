@@ -5,13 +5,16 @@ typical publish changes a few entries of many. Each generation records per
 entry a digest of everything its analysis reads (`build.entry_digest`, kept in
 engine/entries.json); the next build takes an entry whose digest is unchanged
 from the previous generation's own files instead of analysing it again: its
-stored Whoosh document is read back when the build reaches it, and its
 postings are copied from the previous engine arrays (mapped, not read into
-memory) in one vectorised step when the new arrays are written
-(`Taken`, `build.ArrayBuilder`). Term ids are given in sorted order at write
-time, so the engine files are the same as a build from scratch's, byte for
-byte, and the stored documents equal (tests/test_index_reuse.py; Whoosh names
-its segments at random).
+memory) in one vectorised step when the new arrays are written (`Taken`,
+`build.ArrayBuilder`), and its stored Whoosh document stays in the previous
+segments, which the new generation keeps (a copy, with the documents of
+changed and removed entries deleted: `stale_documents`,
+indexer.build_generation), or, when they are not kept, is read back when the
+build reaches it (`take`). Term ids are given in sorted order at write time,
+so the engine files are the same as a build from scratch's, byte for byte,
+and the stored documents equal (tests/test_index_reuse.py; Whoosh names its
+segments at random).
 
 A previous generation is not used when it has none of the build's digests
 (after a schema, code, library or flow change: it is then not even
@@ -26,7 +29,6 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from whoosh import index as windex
 
 from ... import manifest
