@@ -148,8 +148,13 @@ def _whoosh_writer(target: Path, plan: build.Plan):
                 path.unlink(missing_ok=True)
         else:
             writer = ix.writer(limitmb=256)
-            for docnum in stale:
-                writer.delete_document(docnum)
+            try:
+                for docnum in stale:
+                    writer.delete_document(docnum)
+            except BaseException:
+                writer.cancel()
+                ix.close()
+                raise
             return ix, writer, True
     ix = windex.create_in(str(target), build_schema())
     return ix, ix.writer(limitmb=256), False
