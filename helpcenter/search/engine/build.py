@@ -230,7 +230,7 @@ class ArrayBuilder:
         its document may then be None: the previous row is the same)."""
         entry = len(self.entries)
         if doc is None:
-            self.entries.append({**terms.row, "digest": digest})
+            self.entries.append(dict(terms.row))
         else:
             self.entries.append({"number": int(doc[F.NUMBER]), "title": doc[F.TITLE], "aliases": doc[F.ALIASES],
                                  "categories": [s for s in doc[F.CATEGORIES].split(",") if s],
@@ -259,14 +259,12 @@ class ArrayBuilder:
                 tfs.extend(counts.values())
             self._lengths[kind].append(lengths)
 
-    def _taken_rows(self, kind: str) -> tuple[np.ndarray, ...]:
+    def _taken_rows(self, kind: str, new_entry: np.ndarray) -> tuple[np.ndarray, ...]:
         """(term id, entry, field, tf) of the taken entries' postings in this
         kind, copied from the previous generation's arrays in one pass (read
-        back entry by entry, they were a third of a rebuild)."""
+        back entry by entry, they were a third of a rebuild). `new_entry`:
+        previous entry id → entry id here, or -1."""
         previous = self._previous[kind]
-        new_entry = np.full(previous.lengths.shape[0], -1, dtype=np.int64)
-        for entry, old in self._taken:
-            new_entry[old] = entry
         docs = np.asarray(previous.docs)
         keep = np.flatnonzero(new_entry[docs] >= 0)
         old_terms = np.repeat(np.arange(len(previous.terms)), np.diff(previous.indptr))[keep]
@@ -282,11 +280,15 @@ class ArrayBuilder:
         root = target / arrays.DIR
         root.mkdir()
         n = len(self.entries)
+        if self._taken:
+            new_entry = np.full(next(iter(self._previous.values())).lengths.shape[0], -1, dtype=np.int64)
+            entries, olds = np.array(self._taken, dtype=np.int64).T
+            new_entry[olds] = entries
         for kind, names in F.KIND_FIELDS.items():
             tids, docs, cols, tfs = (np.asarray(x, dtype=np.int64) for x in self._rows[kind])
             if self._taken:
                 tids, docs, cols, tfs = (np.concatenate([a, b.astype(np.int64)])
-                                         for a, b in zip((tids, docs, cols, tfs), self._taken_rows(kind)))
+                                         for a, b in zip((tids, docs, cols, tfs), self._taken_rows(kind, new_entry)))
             # Ids in the terms' sorted order, not the order entries brought
             # them: the files then do not depend on which entries were taken
             # from the previous generation (reuse) and which analysed now.

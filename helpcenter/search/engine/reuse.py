@@ -102,7 +102,7 @@ class Previous:
     def taken(self, digest: str) -> "Taken":
         """Where the postings of the entry with this digest (one it `has`) are."""
         entry = self._found[digest][0]
-        return Taken(self._kinds, entry, {k: v for k, v in self._entries[entry].items() if k != "digest"})
+        return Taken(self._kinds, entry, self._entries[entry])
 
     def take(self, digest: str) -> tuple[dict, "Taken"]:
         """(Whoosh document as `build.analyse` made it, where its postings
@@ -132,7 +132,7 @@ class Previous:
 class Taken:
     """An entry's search terms left where they are: entry id `entry` of the
     previous generation's `kinds` (build.ArrayBuilder copies them), and its
-    row of entries.json without the digest."""
+    row of entries.json (the same as a new analysis of it would write)."""
 
     kinds: dict[str, "arrays.KindIndex"]
     entry: int
