@@ -9,6 +9,39 @@ def test_half_and_full_width_normalise_to_the_same_text():
     assert A.normalize("ﾆﾝｼｮｳｺｰﾄﾞ") == "ニンショウコード"
 
 
+def _normalize_by_definition(text: str) -> str:
+    """normalize() without its shortcuts: NFKC of the whole text, then every rewrite."""
+    import unicodedata
+
+    if A._has_surrogates(text):
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    text = unicodedata.normalize("NFKC", text).lower()
+    if not text.isprintable():
+        text = text.translate(A._PRINTABLE)
+    text = A._ITER.sub(lambda m: m.group(1) * (len(m.group(2)) + 1), text)
+    text = A._LONG_MARKS.sub("ー", text)
+    text = A._NUM_BEFORE_COUNTER.sub(lambda m: A._KANJI_NUM[m.group(1)], text)
+    return A._MONTH_KA.sub("か", text)
+
+
+def test_normalize_takes_shortcuts_that_never_change_its_result():
+    """normalize() maps frequent characters to their NFKC form one by one and
+    runs each rewrite only when its characters are there; on text built to
+    catch them out (a mapped character followed by a combining mark,
+    half-width kana with their sound marks, circled numbers, kanji numerals
+    before counters, dashes after kana) it must give what the plain
+    definition gives."""
+    import random
+
+    pieces = ["ｶﾞ", "ﾊﾟ", "ｶ", "ﾞ", "ﾟ", "\u3099", "\u0301", "Ａ", "ａ", "１", "①", "⑳", "Ⅻ", "㎏", "㌔", "︙", "　",
+              "（", "）", "ー", "〜", "~", "-", "―", "二", "段階", "ヶ月", "カ月", "3", "々", "ゝ", "時", "す", "メ",
+              "ル", "認証", "\u00e9", "e", "\n", "\t", "\ud800", "Ⓐ", "ﬁ", "ℓ", "½", "\u3000\u0301"]
+    rnd = random.Random(20261208)
+    texts = ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12))) for _ in range(3000)]
+    for text in texts:
+        assert A.normalize.__wrapped__(text) == _normalize_by_definition(text), ascii(text)
+
+
 def test_case_is_folded():
     assert A.morph_terms("Google AUTHENTICATOR") == A.morph_terms("google authenticator")
 

@@ -122,19 +122,51 @@ class TranslateTable(dict):
 _PRINTABLE = TranslateTable(lambda ch: ch if ch.isprintable() else " ")
 
 
+# Characters Japanese text is full of that NFKC changes one by one: the
+# ideographic space, full-width ASCII, half-width katakana, circled numbers
+# (①), number forms (Ⅱ), squared units (㎏). Each is replaced by its own NFKC
+# form first (the whole text's NFKC stays the same: NFKC decomposes a
+# character and its NFKC form alike); a text that is then NFKC skips the
+# normalizer, which took 57 µs of normalize()'s 100 on a 400-character answer.
+_COMPAT_RANGES = ((0x3000, 0x3000), (0xFF01, 0xFFEF), (0x2150, 0x218F), (0x2460, 0x24FF), (0x3200, 0x33FF),
+                  (0xFE10, 0xFE1F))
+_COMPAT = {c: unicodedata.normalize("NFKC", chr(c)) for a, b in _COMPAT_RANGES for c in range(a, b + 1)}
+_COMPAT_RUN = re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in _COMPAT_RANGES) + "]+")
+
+
+def nfkc(text: str) -> str:
+    """unicodedata.normalize("NFKC", text), faster on Japanese text."""
+    if unicodedata.is_normalized("NFKC", text):
+        return text
+    text = _COMPAT_RUN.sub(lambda m: m.group().translate(_COMPAT), text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
+# What each rewrite in normalize() needs to be there at all: a scan for a few
+# characters costs a fraction of running its pattern over the whole text.
+_ITER_MARKS = re.compile(r"[々ゝヽ]")
+_DASHES = re.compile(r"[-‐―－ｰ~〜]")
+_KANJI_DIGITS = re.compile(r"[一二三四五六七八九]")
+_KA = re.compile(r"[ヶヵカケ]")
+
+
 @lru_cache(maxsize=65536)
 def normalize(text: str) -> str:
     """The canonical form of any text, for index and queries alike."""
     if _has_surrogates(text):
         text = text.encode("utf-8", "replace").decode("utf-8")
-    text = unicodedata.normalize("NFKC", text).lower()
+    text = nfkc(text).lower()
     if not text.isprintable():
         text = text.translate(_PRINTABLE)
-    text = _ITER.sub(lambda m: m.group(1) * (len(m.group(2)) + 1), text)
-    # 〜/~ and the many dashes members type for the long vowel mark after kana.
-    text = _LONG_MARKS.sub("ー", text)
-    text = _NUM_BEFORE_COUNTER.sub(lambda m: _KANJI_NUM[m.group(1)], text)
-    text = _MONTH_KA.sub("か", text)
+    if _ITER_MARKS.search(text):
+        text = _ITER.sub(lambda m: m.group(1) * (len(m.group(2)) + 1), text)
+    if _DASHES.search(text):
+        # 〜/~ and the many dashes members type for the long vowel mark after kana.
+        text = _LONG_MARKS.sub("ー", text)
+    if _KANJI_DIGITS.search(text):
+        text = _NUM_BEFORE_COUNTER.sub(lambda m: _KANJI_NUM[m.group(1)], text)
+    if _KA.search(text):
+        text = _MONTH_KA.sub("か", text)
     return text
 
 
