@@ -158,3 +158,11 @@ def test_answer_terms_are_the_answer_words_and_parts_whatever_the_length():
     sentence = "認証アプリのバックアップキーを再発行するには、設定画面から手続きしてください。"
     for text in ("", sentence, sentence * 3, sentence * 30, sentence + "\n" + sentence):
         assert A.answer_terms(text) == (A.morph_terms(text), A.part_bigrams(text))
+
+
+def test_kana_text_takes_the_dot_and_marks_a_kana_word_does_not():
+    # Typed in kana (coverage reads it, highlighting skips one kana alone) …
+    assert A.is_kana_text("ぱすわーど・りせっと") and A.is_kana_text("ゝ")
+    # … but only letters and ー are one word folded to hiragana.
+    assert not A.is_kana_word("ぱすわーど・りせっと") and A.is_kana_word("パスワード")
+    assert not A.is_kana_text("パスワード変更") and not A.is_kana_text("")

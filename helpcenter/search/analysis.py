@@ -178,6 +178,16 @@ def is_kana_word(form: str) -> bool:
     return _KANA_WORD.fullmatch(form) is not None
 
 
+# Text in the kana blocks only: is_kana_word's letters and ー plus the sound
+# and iteration marks and ・ (ぱすわーど・りせっと is typed in kana; folding
+# only applies to letters).
+_KANA_TEXT = re.compile(r"[\u3041-\u30ff]+")
+
+
+def is_kana_text(text: str) -> bool:
+    return _KANA_TEXT.fullmatch(text) is not None
+
+
 def fold_kana_word(form: str) -> str:
     """A word written in kana only, in hiragana: Sudachi's normalised form
     keeps the script the text used (ゴミ and ごみ, ネコ and ねこ stay two words),

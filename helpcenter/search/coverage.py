@@ -30,10 +30,8 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .analysis import bigrams, is_noun, normalize, reading_bigrams, words
+from .analysis import bigrams, is_kana_text, is_noun, normalize, reading_bigrams, words
 from .engine import bm25
-
-_KANA_ONLY = re.compile(r"^[\u3041-\u309f\u30a0-\u30ff]+$")
 
 
 @dataclass(frozen=True)
@@ -69,7 +67,7 @@ def idf(df: int, n_docs: int) -> float:
 def variant(text: str) -> Variant:
     ws = words(text)
     forms = {w.form for w in ws if w.content} or {w.form for w in ws if w.surface.strip()}
-    readings = frozenset(reading_bigrams(text)) if _KANA_ONLY.match(text.replace(" ", "")) else frozenset()
+    readings = frozenset(reading_bigrams(text)) if is_kana_text(text.replace(" ", "")) else frozenset()
     return Variant(frozenset(forms), frozenset(bigrams(text)), readings)
 
 

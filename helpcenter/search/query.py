@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable, Iterable, Sequence
 
-from .analysis import Word, bigrams, fold, is_japanese, kata_to_hira, normalize, words
+from .analysis import Word, bigrams, fold, is_japanese, is_kana_text, kata_to_hira, normalize, words
 from .ranking import Ranking
 
 MAX_QUERY_CHARS = 200
@@ -243,8 +243,4 @@ def highlight_terms(parsed: Parsed, same_group: Callable[[str], list[str]] | Non
                 stem = re.match(r"^[\u3400-\u9fff]+", w.surface)
                 if stem and w.pos in ("動詞", "形容詞") and stem.group(0) != w.surface:
                     out.append(stem.group(0))  # 届か → 届, to mark 届きません
-    return [t for t in _unique(fold(t) for t in out if t.strip()) if len(t) >= 2 or is_japanese(t) and not _kana_only(t)]
-
-
-def _kana_only(t: str) -> bool:
-    return all("\u3041" <= ch <= "\u30ff" for ch in t)
+    return [t for t in _unique(fold(t) for t in out if t.strip()) if len(t) >= 2 or is_japanese(t) and not is_kana_text(t)]
