@@ -25,8 +25,12 @@ def test_markup_and_entities_become_plain_text():
     assert html_to_text("") == ""
 
 
+_FULL = render.new_markdown()
+
+
 def _markdown(source: str) -> str:
-    return render._markdown().reset().convert(source)
+    """Python-Markdown's HTML with every inline pattern."""
+    return _FULL.reset().convert(source)
 
 
 def test_plain_paragraphs_render_as_markdown_renders_them():
@@ -52,3 +56,24 @@ def test_plain_paragraphs_render_as_markdown_renders_them():
 def test_answers_with_markup_go_through_markdown():
     for source in ("**太字**", "- 項目", "1. 手順", "[リンク](https://example.com)", "a & b", "　字下げ", "見出し\n==="):
         assert render.plain_paragraphs_html(source) is None
+
+
+def test_markdown_without_the_patterns_a_source_cannot_match_renders_it_the_same():
+    """markdown_to_html converts each answer without the inline patterns whose
+    opening it lacks: on our answers, the city's and generated text with
+    every kind of markup, mixed and alone, the HTML is Markdown's with all of
+    them; and a thread keeps a bounded number of instances."""
+    bodies = []
+    for folder in (ROOT / "content", ROOT / "eval" / "city" / "content"):
+        content, _ = load_content(str(folder), lenient=True)
+        bodies += [f.body for f in content.faqs.values()]
+    rnd = random.Random(20261208)
+    pieces = ["**太字**", "*斜体*", "_下線_", "__強調__", "`code`", "\\*", "[リンク](https://example.com)",
+              "![画像](a.png)", "[参照][1]", "\n\n[1]: https://example.com/r", "<https://example.com>",
+              "<a@example.com>", "<b>太</b>", "&amp;", "&#12354;", "  \n", "\n", "\n\n", "- 項目\n", "1. 手順\n",
+              "### 見出し\n", "| a | b |\n|---|---|\n| 1 | 2 |\n", "> 引用\n", "設定します。", "a & b", "<", "[", "*"]
+    bodies += ["".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 8))) for _ in range(3000)]
+    assert len(bodies) > 3000
+    for body in bodies:
+        assert render._markdown(body).reset().convert(body) == _markdown(body), body
+    assert len(render._local.md) <= render._KEPT_INSTANCES
