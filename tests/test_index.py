@@ -134,18 +134,6 @@ def test_a_pool_of_analysers_builds_the_same_arrays_as_one_process(tmp_path, pro
             assert np.array_equal(getattr(ka, name), getattr(kb, name)), (kind, name)
 
 
-def test_terms_travel_from_the_pool_packed_and_come_back_the_same():
-    """A pool worker sends a field's terms as one joined string and counts;
-    the builder gets back the same terms and counts in the same order,
-    for no term, an empty one and one holding the separator."""
-    from helpcenter.search.engine.build import _packed, _unpacked
-
-    for counts in ({}, {"": 2}, {"認証": 3, "こーど": 1, "sms": 2}, {"a\0b": 1, "c": 2}, {"a": 1, "": 1, "b": 4}):
-        back = _unpacked(_packed(counts))
-        assert back == counts and list(back) == list(counts)
-    assert isinstance(_packed({"認証": 3, "こーど": 1}), tuple)
-
-
 def test_the_index_holds_only_stock_whoosh_types_and_plain_values(built_index):
     """Nothing of ours is pickled into the index: the schema and stored values
     load without importing helpcenter."""
