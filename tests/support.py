@@ -57,3 +57,20 @@ def copy_content(dest: Path) -> Path:
 
 def dedent(s: str) -> str:
     return textwrap.dedent(s)
+
+
+def entries_generation(tmp_path: Path, content_dir: Path, entries: dict[int, tuple[str, str]]):
+    """A generation (without word vectors) of `content_dir` with these
+    entries (number → (question, answer)) written into it."""
+    from helpcenter.content.loader import load_content
+    from helpcenter.search import indexer
+    from helpcenter.search.store import Generation
+
+    for number, (title, body) in entries.items():
+        (content_dir / "faq" / f"{number}.md").write_text(faq_text(number, title, body=body), encoding="utf-8")
+    content, problems = load_content(content_dir)
+    assert content is not None, problems
+    target = tmp_path / "gen"
+    target.mkdir()
+    indexer.build_generation(content, target, use_vectors=False)
+    return Generation(target)

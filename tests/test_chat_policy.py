@@ -276,7 +276,7 @@ def test_one_good_candidate_admits_weaker_ones_beside_it(monkeypatch):
 
 def test_answer_confidence_adds_lead_shared_topic_and_agreement():
     best, second = cand(1, 10.0), cand(2, 7.0)
-    # relevance: 1 → 1 + .5 + 1 = 2.5; 2 → .7 + .5 + 1 = 2.2
+    # relevance: 1 → 1 + 1 = 2; 2 → .7 + 1 = 1.7
     fit = policy.rerank([best, second])
     e = ev("q", best, second)
     assert policy.confidence(fit, e) == pytest.approx(
@@ -307,7 +307,7 @@ def test_a_clear_lead_on_little_shared_topic_asks_back():
 def test_rerank_prefers_entries_whose_question_covers_the_query():
     ranked = policy.rerank([cand(1, 10.0, 1.0, 0.2), cand(2, 9.0, 1.0, 1.0)])
     assert [c.number for c in ranked] == [2, 1]
-    assert ranked[0].relevance == pytest.approx(0.9 + 0.5 + 1.0)
+    assert ranked[0].relevance == pytest.approx(0.9 + 1.0)
 
 
 # --- follow-ups -----------------------------------------------------------------

@@ -28,8 +28,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping, Sequence
 
+import numpy as np
+
+from . import fields as F
 from .analysis import bigrams, is_kana_text, is_noun, normalize, reading_bigrams, words
 from .engine import bm25
 
@@ -132,6 +135,48 @@ def coverage(units: Iterable[QueryUnit], doc: DocTerms) -> float:
     if total <= 0:
         return 0.0
     return sum(u.weight * unit_covered(u, doc) for u in units) / total
+
+
+# kind (fields.WORDS, GRAMS, READING_KIND) → term → which of several entries have it.
+Presence = Mapping[str, Mapping[str, np.ndarray]]
+
+
+def entries_coverage(units: Sequence[QueryUnit], presence: Presence, size: int) -> np.ndarray:
+    """coverage() of `size` entries at once from the search index's terms
+    (`presence`, from the engine's postings) instead of DocTerms: the same
+    measure, except that an answer's bigrams are those the index keeps, of
+    its longer words (fields.BODY_NGRAMS), not of every character. For
+    re-ranking a page of results without analysing their text. In arrays:
+    one row of shares per unit, variant and kind of term, the best row of
+    each unit, weighted (a loop of small numpy calls per share was most of
+    the 0.5 ms this took a query at 10,000 entries)."""
+    total = sum(u.weight for u in units)
+    if total <= 0 or not size:
+        return np.zeros(size)
+    rows: list[np.ndarray] = []   # the presence of each term found
+    row_of: list[int] = []        # … and the share it counts towards
+    counts: list[int] = []        # terms per share
+    starts: list[int] = []        # each unit's first share
+    for u in units:
+        starts.append(len(counts))
+        for v in u.variants:
+            for kind, terms in ((F.WORDS, v.forms), (F.GRAMS, v.grams), (F.READING_KIND, v.readings)):
+                if terms:
+                    known = presence.get(kind, {})
+                    for term in terms:
+                        found = known.get(term)
+                        if found is not None:
+                            rows.append(found)
+                            row_of.append(len(counts))
+                    counts.append(len(terms))
+        if len(counts) == starts[-1]:
+            counts.append(1)  # a unit with no term at all covers nothing: a row of zeros
+    # share = Σ of its terms' presence / its count: (shares × terms) @ (terms × entries)
+    part = np.zeros((len(counts), len(rows)))
+    part[row_of, np.arange(len(rows))] = 1.0 / np.array(counts, dtype=float)[row_of]
+    shares = part @ np.array(rows, dtype=float) if rows else np.zeros((len(counts), size))
+    best = np.maximum.reduceat(shares, starts, axis=0)
+    return np.array([u.weight for u in units]) @ best / total
 
 
 # --- which units name a topic -------------------------------------------------

@@ -98,6 +98,16 @@ class Ranking:
     # broad to count. Lexical too: the dictionary ships with Sudachi.
     sudachi_synonym: float = 0.5
     sudachi_group_max: int = 8
+    # Query coverage (search.coverage: the idf-weighted share of the query's
+    # units an entry has) re-orders the first coverage_candidates results by
+    # score / best score + coverage × coverage. BM25 adds up matches, so an
+    # entry that says one of the query's words many times can outrank one
+    # that says all of them; coverage rewards the entry that has them all.
+    # 0.5, as the chatbot's re-ranking (chat.policy.RERANK_COVERAGE), was the
+    # middle of the values that lifted LocalgovFAQ dev fold A, our sets and
+    # the city together (docs/search.md, eighth step).
+    coverage: float = 0.5
+    coverage_candidates: int = 20
     # Results scoring below this share of the best one are not listed.
     min_relative: float = 0.2
 

@@ -92,7 +92,8 @@ def search(gen, query: str, *, page: int = 1, per_page: int = 10, category: str 
     if cached is not None:
         return cached if cached.query == text else replace(cached, query=text)
     parsed = engine.parse(text)
-    ranked = engine.rank(parsed, category, ranking, now=now)
+    units = tuple(engine.coverage_units(parsed))
+    ranked = engine.rank(parsed, category, ranking, now=now, units=units)
     pager = Pagination(len(ranked), page, per_page)  # raises PageOutOfRange
     terms = ordered_terms(highlight_terms(parsed, engine.group_lookup(ranking)))
     hits = []
@@ -101,7 +102,6 @@ def search(gen, query: str, *, page: int = 1, per_page: int = 10, category: str 
         if doc is not None:
             ex = excerpt(doc.plain, terms, EXCERPT_CHARS)
             hits.append(Hit(doc.number, doc.title, doc.url, round(score, 4), ex.text, ex.html, doc))
-    units = tuple(engine.coverage_units(parsed))
     result = SearchResult(text, norm, len(ranked), page, pager.pages, per_page, tuple(hits),
                           suggestion(gen, parsed), parsed, units, tuple(_wizards(gen, units)))
     engine.results.put(key, result)

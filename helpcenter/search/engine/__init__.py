@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections import OrderedDict
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -328,11 +328,14 @@ class Engine:
         return mean_vector(weighted, self.word_vectors.dim)
 
     def rank(self, parsed: Parsed, category: str | None = None, ranking: Ranking = DEFAULT,
-             limit: int = MAX_RESULTS, now: float | None = None) -> list[tuple[int, float]]:
+             limit: int = MAX_RESULTS, now: float | None = None,
+             units: "Sequence[C.QueryUnit] | None" = None) -> list[tuple[int, float]]:
         """(FAQ number, score) of the matching entries, best first, after
         the relative cut-off (an OR query matches almost everything faintly):
         the BM25 score, or with word vectors the fusion of both rankers
-        (ranking.py) on BM25's scale, so that scores and order always agree."""
+        (ranking.py) on BM25's scale, the first ones re-ordered by query
+        coverage, so that scores and order always agree. `units`: the
+        query's coverage units when the caller has them (coverage_units)."""
         if parsed.empty:
             return []
         acc = self.scores(parsed, ranking)
@@ -340,13 +343,17 @@ class Engine:
         shown = self.visible(now)
         if shown is not None:
             mask = shown if mask is None else mask & shown
-        top = scoring.top(acc, limit, mask)
+        wanted = max(limit, ranking.coverage_candidates) if ranking.coverage > 0 else limit
+        top = scoring.top(acc, wanted, mask)
         if top:
             floor = top[0][1] * ranking.min_relative
             top = [(i, s) for i, s in top if s >= floor]
         qv = self.query_vector(parsed) if ranking.vector_weight > 0 else None
         if qv is not None:
-            top = self._fuse(acc, top, qv, mask, ranking)[:limit]
+            top = self._fuse(acc, top, qv, mask, ranking)[:wanted]
+        if ranking.coverage > 0 and len(top) > 1:
+            top = self._by_coverage(top, self.coverage_units(parsed) if units is None else units, ranking)
+        top = top[:limit]
         numbers = self.numbers[[i for i, _ in top]].tolist()
         return [(n, s) for n, (_, s) in zip(numbers, top)]
 
@@ -366,6 +373,66 @@ class Engine:
         # re-ranked by BM25 alone and undid it). Below 0 (far from the query
         # and barely matching) counts as 0.
         return [(int(ids[k]), max(float(z[k]), 0.0) * best) for k in order]
+
+    def _by_coverage(self, top: list[tuple[int, float]], units: "Sequence[C.QueryUnit]",
+                     ranking: Ranking) -> list[tuple[int, float]]:
+        """The first coverage_candidates of `top` (entry id, score; best
+        first) re-ordered by score / best + ranking.coverage × coverage, the
+        new value times the best score: at least the old score, so the
+        re-ordered entries stay above the rest."""
+        n = min(ranking.coverage_candidates, len(top))
+        best = top[0][1]
+        if n < 2 or best <= 0 or not units:
+            return top
+        ids = np.array([i for i, _ in top[:n]], dtype=np.intp)
+        z = np.array([s for _, s in top[:n]]) / best + ranking.coverage * self.coverage_of(units, ids)
+        order = np.lexsort((np.arange(n), -z))  # ties keep the search's order
+        return [(int(ids[k]), float(z[k]) * best) for k in order] + top[n:]
+
+    def coverage_of(self, units: "Sequence[C.QueryUnit]", ids: np.ndarray) -> np.ndarray:
+        """Query coverage of the entries `ids` from the index's postings
+        (coverage.entries_coverage), the terms of each kind looked up at
+        once (a query names about 100)."""
+        slot = np.full(self.n_docs, -1, dtype=np.intp)
+        slot[ids] = np.arange(len(ids))
+        named: dict[str, set[str]] = {}
+        for u in units:
+            for v in u.variants:
+                for kind, terms in ((F.WORDS, v.forms), (F.GRAMS, v.grams), (F.READING_KIND, v.readings)):
+                    named.setdefault(kind, set()).update(terms)
+        presence = {kind: self._presence(kind, terms, ids, slot) for kind, terms in named.items()}
+        return C.entries_coverage(units, presence, len(ids))
+
+    def _presence(self, kind: str, terms: set[str], ids: np.ndarray, slot: np.ndarray) -> dict[str, np.ndarray]:
+        """term → which of the entries `ids` have it (bool), for the terms
+        of `kind` the index has. A term with a dense row (in 1/8 of the
+        entries or more) is read there, the others from their postings, all
+        gathered in one pass (slot: entry id → its position in ids, or -1)."""
+        index = self.kinds[kind]
+        out: dict[str, np.ndarray] = {}
+        sparse: list[tuple[str, int]] = []
+        dense, lookup = index.dense_terms, index.ids
+        for term in terms:
+            row = dense.get(term)
+            if row is not None:
+                out[term] = row[ids] > 0  # DEFAULT impacts: positive wherever the term is
+            else:
+                t = lookup.get(term)
+                if t is not None:
+                    sparse.append((term, t))
+        if sparse:
+            tids = np.array([t for _, t in sparse], dtype=np.intp)
+            starts = index.indptr[tids]
+            counts = index.indptr[tids + 1] - starts
+            which = np.repeat(np.arange(len(tids)), counts)
+            # Every posting of those terms: its offset within its term plus its term's start.
+            at = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(starts, counts)
+            pos = slot[index.docs[at]]
+            hit = pos >= 0
+            found = np.zeros((len(tids), len(ids)), dtype=bool)
+            found[which[hit], pos[hit]] = True
+            out.update((term, found[k]) for k, (term, _) in enumerate(sparse))
+        return out
 
     def coverage_units(self, parsed: Parsed) -> list[C.QueryUnit]:
         """The query's units for coverage (see search.coverage), weighted by idf here."""
