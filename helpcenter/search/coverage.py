@@ -45,6 +45,10 @@ class Variant:
     grams: frozenset[str]     # character bigrams
     readings: frozenset[str]  # reading bigrams (kana-only units), else empty
 
+    def by_kind(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        """Its terms per kind of term of the search index (fields.WORDS, GRAMS, READING_KIND)."""
+        return (F.WORDS, self.forms), (F.GRAMS, self.grams), (F.READING_KIND, self.readings)
+
 
 @dataclass(frozen=True)
 class QueryUnit:
@@ -160,7 +164,7 @@ def entries_coverage(units: Sequence[QueryUnit], presence: Presence, size: int) 
     for u in units:
         starts.append(len(counts))
         for v in u.variants:
-            for kind, terms in ((F.WORDS, v.forms), (F.GRAMS, v.grams), (F.READING_KIND, v.readings)):
+            for kind, terms in v.by_kind():
                 if terms:
                     known = presence.get(kind, {})
                     for term in terms:

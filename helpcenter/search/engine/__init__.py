@@ -398,7 +398,7 @@ class Engine:
         named: dict[str, set[str]] = {}
         for u in units:
             for v in u.variants:
-                for kind, terms in ((F.WORDS, v.forms), (F.GRAMS, v.grams), (F.READING_KIND, v.readings)):
+                for kind, terms in v.by_kind():
                     named.setdefault(kind, set()).update(terms)
         presence = {kind: self._presence(kind, terms, ids, slot) for kind, terms in named.items()}
         return C.entries_coverage(units, presence, len(ids))
