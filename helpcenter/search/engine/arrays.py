@@ -77,6 +77,10 @@ class KindIndex:
             return {}
         return {self.terms[t]: self.dense[r] for r, t in enumerate(self.dense_ids.tolist())}
 
+    def posting_terms(self) -> np.ndarray:
+        """The term id of every posting (postings are grouped by term: indptr)."""
+        return np.repeat(np.arange(len(self.terms)), np.diff(self.indptr))
+
     def df(self, term: str) -> int:
         """Entries having `term` in any field of this kind (0 when unknown)."""
         t = self.ids.get(term)

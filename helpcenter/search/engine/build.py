@@ -267,7 +267,7 @@ class ArrayBuilder:
         previous = self._previous[kind]
         docs = np.asarray(previous.docs)
         keep = np.flatnonzero(new_entry[docs] >= 0)
-        old_terms = np.repeat(np.arange(len(previous.terms)), np.diff(previous.indptr))[keep]
+        old_terms = previous.posting_terms()[keep]
         number = self._ids[kind].__getitem__
         used = np.unique(old_terms)
         new_term = np.zeros(len(previous.terms), dtype=np.int64)
@@ -343,7 +343,7 @@ def entry_vectors(words: "arrays.KindIndex", word_vectors, rows: np.ndarray) -> 
     counts = np.diff(words.indptr)
     has = rows >= 0
     row_of = np.where(has, rows, 0).astype(np.int64)
-    term_of = np.repeat(np.arange(len(words.terms)), counts)
+    term_of = words.posting_terms()
     idf = bm25.idf(counts, n)
     tf = np.asarray(words.tf)
     weight = sum(w * tf[:, words.fields.index(f)] for f, w in VECTOR_FIELDS.items())
